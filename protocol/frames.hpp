@@ -1,0 +1,43 @@
+#pragma once
+// Builders for every frame a server sends, in the connection's serializer, and the
+// inbound decoder that picks the right format. A built frame is the WebSocket message
+// body; ws_frame_header.hpp frames it for the wire.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/message.hpp"
+#include "protocol/result.hpp"
+
+namespace chorus::protocol {
+
+struct encoded_frame {
+  std::string data;
+  bool binary = false;  // WebSocket opcode: binary (V2 binary frames) or text
+  friend bool operator==(const encoded_frame&, const encoded_frame&) = default;
+};
+
+/// Reply to a client message: {"response":<payload>,"status":<status>}; a binary payload
+/// becomes a V2 kind-1 frame (phoenix.js sees {status, response: ArrayBuffer}).
+result<encoded_frame> encode_reply(serializer ser, const json& join_ref, const json& ref,
+                                   std::string_view topic, std::string_view status,
+                                   const payload& response);
+/// Server push to one connection: [join_ref, null, topic, event, payload].
+result<encoded_frame> encode_push(serializer ser, const json& join_ref, std::string_view topic,
+                                  std::string_view event, const payload& body);
+/// Broadcast: [null, null, topic, event, payload], identical for every V2 subscriber.
+result<encoded_frame> encode_broadcast(serializer ser, std::string_view topic,
+                                       std::string_view event, const payload& body);
+/// Channel closed normally: [jr, jr, topic, "phx_close", {}].
+encoded_frame encode_close(serializer ser, const json& join_ref, std::string_view topic);
+/// Channel crashed: [jr, jr, topic, "phx_error", {"reason":"channel_crash"}].
+encoded_frame encode_error(serializer ser, const json& join_ref, std::string_view topic);
+
+/// Decodes one inbound WebSocket message in the connection's serializer.
+result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data);
+
+/// Checks a decoded message whose ref and topic are known; a failure is answered with an
+/// error reply rather than a close (DESIGN.md: "decodable message with a bad field").
+std::optional<protocol_error> validate_inbound(const message& msg);
+
+} // namespace chorus::protocol

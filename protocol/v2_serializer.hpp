@@ -1,0 +1,18 @@
+#pragma once
+// V2 array serializer for text frames (vsn 2.0.x, PROTOCOL.md §2.1).
+#include <string>
+#include <string_view>
+
+#include "protocol/message.hpp"
+#include "protocol/result.hpp"
+
+namespace chorus::protocol {
+
+/// [join_ref, ref, topic, event, payload]; requires a JSON payload (binary payloads use
+/// v2_binary.hpp).
+std::string encode_v2(const message& msg);
+
+/// C→S: a JSON array of at least five elements (extra elements ignored, as Phoenix).
+result<message> decode_v2(std::string_view text);
+
+} // namespace chorus::protocol

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Idempotent, non-interactive set-up for a fresh Debian 12 machine (run as root).
+# Installs the toolchain and libraries chorus builds against, and Node.js/npm only
+# when `node` is missing (a preinstalled Node.js conflicts with Debian's npm package).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+need=(build-essential cmake ninja-build ccache pkg-config
+      libcaf-dev libboost1.81-dev nlohmann-json3-dev catch2
+      clang libclang-rt-14-dev chromium)
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: system packages already present"
+fi
+
+# Node packages for the end-to-end tests (phoenix client, ws, playwright-core).
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$here/tests/e2e/package.json" ] && [ ! -d "$here/tests/e2e/node_modules" ]; then
+  echo "setup: npm ci in tests/e2e"
+  (cd "$here/tests/e2e" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
+fi
