@@ -1,0 +1,30 @@
+#pragma once
+// Everything that configures the channel layer, with its defaults and why.
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+#include "actors/channel_def.hpp"
+#include "actors/connect.hpp"
+
+namespace chorus {
+
+struct channel_config {
+  /// Routing table: the first definition whose pattern matches a topic wins.
+  std::vector<channel_def> channels;
+  /// Accepts or refuses a connection; absent means accept everyone with no assigns.
+  connect_callback connect;
+  /// A connection silent this long is closed with 1001 "heartbeat timeout". phoenix.js
+  /// beats every 30 s, so 60 s (Phoenix's own idle timeout) never trips a live client.
+  int heartbeat_timeout_s = 60;
+  /// Channels one connection may join (the seed's 16; Phoenix allows 100).
+  std::size_t max_channels_per_socket = 16;
+  /// Live topics per node (the seed's 64): bounds registry memory against topic spraying.
+  std::size_t max_topics = 64;
+  /// Subscribers per topic (the seed's 256): bounds one broadcast's fan-out work.
+  std::size_t max_subscribers = 256;
+
+  std::chrono::seconds heartbeat_timeout() const { return std::chrono::seconds{heartbeat_timeout_s}; }
+};
+
+} // namespace chorus

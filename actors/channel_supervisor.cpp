@@ -1,0 +1,50 @@
+#include "actors/channel_supervisor.hpp"
+
+namespace chorus::detail {
+
+namespace {
+using self_ptr = caf::stateful_actor<supervisor_state>*;
+
+void arm_sweep(self_ptr self) {
+  if (self->state.sweeping || self->state.sockets.empty()) return;
+  self->state.sweeping = true;
+  self->delayed_send(self, sweep_period(self->state.timeout), sweep_atom::value);
+}
+} // namespace
+
+std::chrono::milliseconds sweep_period(std::chrono::seconds timeout) {
+  auto quarter = std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 4;
+  return std::max(quarter, std::chrono::milliseconds{250});
+}
+
+caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_timeout) {
+  self->state.timeout = heartbeat_timeout;
+  self->set_down_handler([self](caf::down_msg& dm) { self->state.sockets.erase(dm.source); });
+  return {
+    [self](register_atom, caf::actor socket) {
+      self->monitor(socket);
+      self->state.sockets[socket.address()] = {socket, self->clock().now()};
+      arm_sweep(self);
+    },
+    [self](activity_atom) {
+      auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+      if (auto it = self->state.sockets.find(from); it != self->state.sockets.end())
+        it->second.last_report = self->clock().now();
+    },
+    [self](sweep_atom) {
+      auto& st = self->state;
+      st.sweeping = false;
+      auto now = self->clock().now();
+      // Suspects only: the socket knows its true last activity and decides itself.
+      for (auto& [_, e] : st.sockets)
+        if (now - e.last_report >= st.timeout) self->send(e.socket, idle_check_atom::value);
+      arm_sweep(self);
+    },
+    [self](shutdown_atom, std::uint16_t code, const std::string& reason) {
+      for (auto& [_, e] : self->state.sockets) self->send(e.socket, shutdown_atom::value, code, reason);
+    },
+    [self](count_atom) -> std::size_t { return self->state.sockets.size(); },
+  };
+}
+
+} // namespace chorus::detail

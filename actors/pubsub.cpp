@@ -1,0 +1,30 @@
+#include "actors/pubsub.hpp"
+
+#include <caf/send.hpp>
+
+namespace chorus {
+
+using namespace detail;
+
+void pubsub::subscribe(const std::string& topic, const caf::actor& subscriber) const {
+  caf::anon_send(registry_, subscribe_request{topic, {subscriber, nullptr, protocol::serializer::v2, 0}, nullptr, {}});
+}
+
+void pubsub::unsubscribe(const std::string& topic, const caf::actor& subscriber) const {
+  caf::anon_send(registry_, unsubscribe_request{topic, subscriber.address(), 0});
+}
+
+void pubsub::unsubscribe_all(const caf::actor& subscriber) const {
+  caf::anon_send(registry_, unsub_all_atom::value, subscriber.address());
+}
+
+void pubsub::broadcast(const std::string& topic, const std::string& event, protocol::payload body) const {
+  caf::anon_send(registry_, broadcast_request{topic, event, std::move(body), {}});
+}
+
+void pubsub::broadcast_from(const caf::actor& from, const std::string& topic, const std::string& event,
+                            protocol::payload body) const {
+  caf::anon_send(registry_, broadcast_request{topic, event, std::move(body), from.address()});
+}
+
+} // namespace chorus

@@ -1,0 +1,82 @@
+#include "actors/registry_actor.hpp"
+
+#include "actors/log.hpp"
+#include "actors/topic_actor.hpp"
+
+namespace chorus::detail {
+
+namespace {
+using self_ptr = caf::stateful_actor<registry_state>*;
+
+void erase_topic(self_ptr self, const std::string& topic) {
+  if (self->state.topics.erase(topic) > 0) self->state.stats->topics.fetch_sub(1);
+}
+} // namespace
+
+caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
+                             runtime_stats* stats) {
+  self->state.max_topics = max_topics;
+  self->state.max_subscribers = max_subscribers;
+  self->state.stats = stats;
+  self->set_down_handler([self](caf::down_msg& dm) {
+    // A topic that stopped on its own (it never should) must not be handed out again.
+    for (auto& [topic, slot] : self->state.topics)
+      if (slot.actor.address() == dm.source) {
+        erase_topic(self, std::string{topic});
+        return;
+      }
+  });
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [_, slot] : self->state.topics) self->send_exit(slot.actor, msg.reason);
+    self->quit(msg.reason);
+  });
+  return {
+    [self](subscribe_request& req) {
+      auto& st = self->state;
+      auto it = st.topics.find(req.topic);
+      if (it == st.topics.end()) {
+        if (st.topics.size() >= st.max_topics) {
+          log_line(log_level::warn, "registry", req.topic + ": topic limit reached");
+          if (req.reply_to)
+            self->send(req.reply_to, subscribe_reply{req.topic, req.sub.id, false, "topic limit reached", {}});
+          return;
+        }
+        auto topic = self->spawn(topic_actor, req.topic, caf::actor{self}, st.max_subscribers, st.stats);
+        self->monitor(topic);
+        it = st.topics.emplace(req.topic, registry_state::slot{topic, 0}).first;
+        st.stats->topics.fetch_add(1);
+      }
+      ++it->second.forwarded;
+      self->send(it->second.actor, std::move(req));
+    },
+    [self](retire_atom, const std::string& topic, std::uint64_t seen) {
+      auto it = self->state.topics.find(topic);
+      auto sender = caf::actor_cast<caf::actor>(self->current_sender());
+      if (it == self->state.topics.end() || it->second.actor != sender) return;
+      if (it->second.forwarded != seen) return;  // a subscribe is on its way: stay alive
+      self->demonitor(it->second.actor);
+      self->send(it->second.actor, retire_atom::value);
+      erase_topic(self, topic);
+    },
+    [self](broadcast_request& msg) {
+      if (auto it = self->state.topics.find(msg.topic); it != self->state.topics.end())
+        self->send(it->second.actor, std::move(msg));
+    },
+    [self](unsubscribe_request& req) {
+      if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())
+        self->send(it->second.actor, std::move(req));
+    },
+    [self](unsub_all_atom, caf::actor_addr owner) {
+      for (auto& [_, slot] : self->state.topics) self->send(slot.actor, unsub_all_atom::value, owner);
+    },
+    [self](count_atom, const std::string& topic) {
+      auto rp = self->make_response_promise();
+      auto it = self->state.topics.find(topic);
+      if (it == self->state.topics.end()) rp.deliver(std::size_t{0});
+      else rp.delegate(it->second.actor, count_atom::value);
+    },
+    [self](topics_atom) -> std::size_t { return self->state.topics.size(); },
+  };
+}
+
+} // namespace chorus::detail

@@ -1,0 +1,30 @@
+#pragma once
+// The node's topic registry: topic name → topic actor, capped at max_topics. It spawns
+// a topic on its first subscribe and stops it when empty. Joins pass through it (to
+// find or create the topic); broadcasts from sockets go straight to the topic actor.
+#include <string>
+#include <unordered_map>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/runtime_stats.hpp"
+
+namespace chorus::detail {
+
+struct registry_state {
+  struct slot {
+    caf::actor actor;
+    std::uint64_t forwarded = 0;  // subscribes sent to it; retire only when it saw them all
+  };
+  std::unordered_map<std::string, slot> topics;
+  std::size_t max_topics = 0;
+  std::size_t max_subscribers = 0;
+  runtime_stats* stats = nullptr;
+  static inline const char* name = "chorus.registry";
+};
+
+caf::behavior registry_actor(caf::stateful_actor<registry_state>* self, std::size_t max_topics,
+                             std::size_t max_subscribers, runtime_stats* stats);
+
+} // namespace chorus::detail

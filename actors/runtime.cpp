@@ -1,0 +1,57 @@
+#include "actors/runtime.hpp"
+
+#include <stdexcept>
+
+#include "actors/channel_supervisor.hpp"
+#include "actors/registry_actor.hpp"
+#include "actors/socket_actor.hpp"
+#include "protocol/topic_pattern.hpp"
+
+namespace chorus {
+
+namespace {
+void validate(const channel_config& cfg) {
+  for (auto& def : cfg.channels)
+    if (def.topic_pattern.empty() || !protocol::is_valid_topic_pattern(def.topic_pattern))
+      throw std::invalid_argument("invalid topic pattern \"" + def.topic_pattern +
+                                  "\": use an exact topic or a prefix ending in '*'");
+  if (cfg.heartbeat_timeout_s <= 0) throw std::invalid_argument("heartbeat_timeout_s must be positive");
+}
+} // namespace
+
+runtime::runtime(caf::actor_system& sys, channel_config config)
+  : sys_(sys), stats_(std::make_unique<runtime_stats>()) {
+  validate(config);
+  config_ = std::make_shared<const channel_config>(std::move(config));
+  registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_.get());
+  supervisor_ = sys_.spawn(detail::channel_supervisor, config_->heartbeat_timeout());
+}
+
+runtime::~runtime() { stop(); }
+
+caf::actor runtime::open(connection_ptr conn, connect_info info, protocol::serializer ser,
+                         connected_callback done) {
+  auto ctx = std::make_shared<detail::socket_context>();
+  ctx->conn = std::move(conn);
+  ctx->ser = ser;
+  ctx->info = std::move(info);
+  ctx->config = config_;
+  ctx->registry = registry_;
+  ctx->stats = stats_.get();
+  auto actor = sys_.spawn(socket_actor, std::move(ctx), supervisor_, std::move(done));
+  caf::anon_send(actor, detail::start_atom::value);
+  return actor;
+}
+
+void runtime::close_all(std::uint16_t code, const std::string& reason) {
+  caf::anon_send(supervisor_, detail::shutdown_atom::value, code, reason);
+}
+
+void runtime::stop() {
+  if (supervisor_) caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
+  if (registry_) caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
+  supervisor_ = nullptr;
+  registry_ = nullptr;
+}
+
+} // namespace chorus

@@ -1,0 +1,53 @@
+#pragma once
+// The channel runtime of one node: the registry and supervisor actors plus the config.
+// net/ (or a test) opens one socket actor per connection through it; apps use bus().
+#include <memory>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/channel_config.hpp"
+#include "actors/connection.hpp"
+#include "actors/pubsub.hpp"
+#include "actors/runtime_stats.hpp"
+
+namespace chorus {
+
+/// Called once when the connect callback has decided: accepted, or the HTTP status.
+using connected_callback = std::function<void(bool accepted, unsigned http_status)>;
+
+class runtime {
+public:
+  /// Throws std::invalid_argument for a malformed config (e.g. a bad topic pattern).
+  runtime(caf::actor_system& sys, channel_config config);
+  ~runtime();
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  /// Spawns the socket actor for a new connection and runs the connect callback;
+  /// `done` is called once from an actor thread. Then deliver frames with
+  /// anon_send(actor, detail::inbound_frame{...}) and the transport's end with
+  /// anon_send(actor, detail::closed_atom::value). Keep the returned handle while the
+  /// connection lives: an actor nobody references is stopped by CAF.
+  caf::actor open(connection_ptr conn, connect_info info, protocol::serializer ser, connected_callback done);
+
+  /// Asks every socket to run its leave callbacks and close with this code.
+  void close_all(std::uint16_t code, const std::string& reason);
+  /// Stops the registry, topics and supervisor (sockets should be closed first).
+  void stop();
+
+  pubsub bus() const { return pubsub{registry_}; }
+  runtime_stats& stats() noexcept { return *stats_; }
+  const channel_config& config() const noexcept { return *config_; }
+  const caf::actor& supervisor() const noexcept { return supervisor_; }
+  const caf::actor& registry() const noexcept { return registry_; }
+
+private:
+  caf::actor_system& sys_;
+  std::shared_ptr<const channel_config> config_;
+  std::unique_ptr<runtime_stats> stats_;
+  caf::actor registry_;
+  caf::actor supervisor_;
+};
+
+} // namespace chorus

@@ -1,0 +1,34 @@
+#include "actors/runtime_stats.hpp"
+
+namespace chorus {
+
+const char* to_string(refusal r) noexcept {
+  switch (r) {
+    case refusal::unmatched_topic: return "unmatched_topic";
+    case refusal::join_rejected: return "join_rejected";
+    case refusal::join_crashed: return "join_crashed";
+    case refusal::too_many_channels: return "too_many_channels";
+    case refusal::topic_limit: return "topic_limit";
+    case refusal::subscriber_limit: return "subscriber_limit";
+    case refusal::handler_crashed: return "handler_crashed";
+    case refusal::unhandled_event: return "unhandled_event";
+    case refusal::bad_payload: return "bad_payload";
+    case refusal::undecodable_frame: return "undecodable_frame";
+    case refusal::heartbeat_timeout: return "heartbeat_timeout";
+    case refusal::connect_refused: return "connect_refused";
+    case refusal::count_: break;
+  }
+  return "?";
+}
+
+nlohmann::json runtime_stats::to_json() const {
+  nlohmann::json errors = nlohmann::json::object();
+  for (std::size_t i = 0; i < refusals.size(); ++i)
+    errors[to_string(refusal(i))] = refusals[i].load();
+  return {{"connections", connections.load()}, {"connections_total", connections_total.load()},
+          {"topics", topics.load()},           {"frames_in", frames_in.load()},
+          {"frames_out", frames_out.load()},   {"bytes_in", bytes_in.load()},
+          {"bytes_out", bytes_out.load()},     {"errors", errors}};
+}
+
+} // namespace chorus

@@ -1,0 +1,85 @@
+#include "actors/socket.hpp"
+
+#include "actors/socket_actor.hpp"
+
+namespace chorus {
+
+socket::socket(std::shared_ptr<detail::socket_context> ctx, std::string topic, json join_ref, json ref)
+  : ctx_(std::move(ctx)), topic_(std::move(topic)), join_ref_(std::move(join_ref)), ref_(std::move(ref)) {}
+
+bool socket::inside_actor() const noexcept {
+  auto* current = current_socket_state();
+  return current && current->ctx.get() == ctx_.get();
+}
+
+template <class F>
+void socket::run(F&& fn) const {
+  if (inside_actor()) {
+    fn(*current_socket_state());
+  } else if (auto target = caf::actor_cast<caf::actor>(ctx_->self)) {
+    caf::anon_send(target, detail::socket_call{std::forward<F>(fn)});
+  }
+}
+
+void socket::push(std::string_view event, payload body) const {
+  run([topic = topic_, jr = join_ref_, ev = std::string{event}, b = std::move(body)](socket_actor_state& st) {
+    st.push(topic, jr, ev, b);
+  });
+}
+
+void socket::reply(std::string_view status, payload response) const {
+  run([topic = topic_, jr = join_ref_, ref = ref_, s = std::string{status},
+       r = std::move(response)](socket_actor_state& st) { st.reply(topic, jr, ref, s, r); });
+}
+
+void socket::broadcast(std::string_view event, payload body) const {
+  run([topic = topic_, ev = std::string{event}, b = std::move(body)](socket_actor_state& st) {
+    st.broadcast(topic, ev, b, false);
+  });
+}
+
+void socket::broadcast_from(std::string_view event, payload body) const {
+  run([topic = topic_, ev = std::string{event}, b = std::move(body)](socket_actor_state& st) {
+    st.broadcast(topic, ev, b, true);
+  });
+}
+
+void socket::push_to(const socket& target, std::string_view event, payload body) const {
+  target.push(event, std::move(body));
+}
+
+void socket::resolve_join(join_result result) const {
+  run([topic = topic_, jr = join_ref_, r = std::move(result)](socket_actor_state& st) {
+    st.apply_join_result(topic, jr, r);
+  });
+}
+
+std::string socket::param(std::string_view name) const {
+  auto& params = ctx_->info.route_params;
+  auto it = params.find(std::string{name});
+  return it == params.end() ? std::string{} : it->second;
+}
+
+const json& socket::query() const { return ctx_->info.params; }
+
+std::string socket::auth_token() const { return ctx_->info.auth_token.value_or(""); }
+
+json socket::get_assign(std::string_view key) const {
+  std::lock_guard<std::mutex> lock{ctx_->mutex};
+  auto it = ctx_->assigns.find(key);
+  return it == ctx_->assigns.end() ? json() : *it;
+}
+
+void socket::assign(std::string key, json value) const {
+  std::lock_guard<std::mutex> lock{ctx_->mutex};
+  ctx_->assigns[std::move(key)] = std::move(value);
+}
+
+bool socket::is_joined(std::string_view topic) const {
+  std::lock_guard<std::mutex> lock{ctx_->mutex};
+  return ctx_->joined.find(topic) != ctx_->joined.end();
+}
+
+caf::actor socket::actor() const { return caf::actor_cast<caf::actor>(ctx_->self); }
+
+} // namespace chorus

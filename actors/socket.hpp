@@ -1,0 +1,71 @@
+#pragma once
+// The socket handle app callbacks receive (seed: socket.push / reply / broadcast / ...).
+// It is a cheap copyable value: an app actor may keep one and reply or push later from
+// any thread. Inside the socket actor's callbacks the calls act at once; from elsewhere
+// they are sent to the socket actor, which keeps each channel's frames in order.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <caf/fwd.hpp>
+
+#include "actors/join_result.hpp"
+#include "protocol/message.hpp"
+
+namespace chorus {
+
+namespace detail {
+struct socket_context;
+}
+
+using protocol::json;
+using protocol::payload;
+
+class socket {
+public:
+  socket(std::shared_ptr<detail::socket_context> ctx, std::string topic, json join_ref, json ref);
+
+  /// Sends [join_ref, null, topic, event, payload] to this connection (dropped if the
+  /// channel has ended since). Inside a join callback it is held until the join reply.
+  void push(std::string_view event, payload body) const;
+  /// Replies to the message being handled: {"response": response, "status": status}.
+  void reply(std::string_view status, payload response = json::object()) const;
+  /// Sends to every subscriber of this topic, this connection included.
+  void broadcast(std::string_view event, payload body) const;
+  /// Sends to every subscriber of this topic except this connection.
+  void broadcast_from(std::string_view event, payload body) const;
+  /// Pushes on another connection's channel (seed: pushTo) — `target` is its handle.
+  void push_to(const socket& target, std::string_view event, payload body) const;
+  /// Completes a join whose callback returned join_result::deferred().
+  void resolve_join(join_result result) const;
+
+  /// Route parameter of the mount path (":tenant" → param("tenant")); "" if absent.
+  std::string param(std::string_view name) const;
+  /// The connect params (query string), e.g. query()["token"].
+  const json& query() const;
+  /// The auth token from Sec-WebSocket-Protocol, "" if none was sent.
+  std::string auth_token() const;
+  /// A copy of assign `key` (null if unset); assigns are per connection.
+  json get_assign(std::string_view key) const;
+  void assign(std::string key, json value) const;
+  /// Whether this connection has currently joined `topic`.
+  bool is_joined(std::string_view topic) const;
+
+  const std::string& topic() const noexcept { return topic_; }
+  const json& join_ref() const noexcept { return join_ref_; }
+  const json& ref() const noexcept { return ref_; }
+  /// The socket actor (for monitoring, or app protocols of your own).
+  caf::actor actor() const;
+
+private:
+  bool inside_actor() const noexcept;
+  template <class F>
+  void run(F&& fn) const;
+
+  std::shared_ptr<detail::socket_context> ctx_;
+  std::string topic_;
+  json join_ref_;
+  json ref_;
+};
+
+} // namespace chorus

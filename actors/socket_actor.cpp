@@ -1,0 +1,118 @@
+#include "actors/socket_actor.hpp"
+
+#include "actors/log.hpp"
+
+namespace chorus {
+
+using namespace detail;
+
+socket_actor_state*& current_socket_state() noexcept {
+  thread_local socket_actor_state* current = nullptr;
+  return current;
+}
+
+void socket_actor_state::start() {
+  auto addr = self->address();
+  ctx->info.resolver_ = [addr](connect_result result) {
+    if (auto actor = caf::actor_cast<caf::actor>(addr)) caf::anon_send(actor, connect_resolution{std::move(result)});
+  };
+  auto result = connect_result::ok();
+  if (ctx->config->connect) {
+    if (!run_app_callback("connect callback", [&] { result = ctx->config->connect(ctx->info); }))
+      result = connect_result::error(500);
+  }
+  finish_connect(result);
+}
+
+void socket_actor_state::finish_connect(const connect_result& result) {
+  if (connected || result.status() == connect_result::outcome::deferred) return;
+  if (result.status() == connect_result::outcome::error) {
+    ctx->stats->count(refusal::connect_refused);
+    log_line(log_level::info, "socket", "connect refused (" + std::to_string(result.http_status()) +
+                                          ") for " + ctx->info.peer);
+    open = false;
+    on_connected(false, result.http_status());
+    self->quit();
+    return;
+  }
+  connected = true;
+  {
+    std::lock_guard<std::mutex> lock{ctx->mutex};
+    if (result.assigns().is_object()) ctx->assigns = result.assigns();
+  }
+  last_activity = last_report = self->clock().now();
+  ctx->stats->connections.fetch_add(1);
+  ctx->stats->connections_total.fetch_add(1);
+  self->send(supervisor, register_atom::value, caf::actor{self});
+  on_connected(true, 0);
+}
+
+void socket_actor_state::on_frame(inbound_frame& frame) {
+  if (!open) return;
+  auto now = self->clock().now();
+  last_activity = now;
+  // Report at most about twice per window: the supervisor only needs to know we live.
+  if (now - last_report >= ctx->config->heartbeat_timeout() / 2) {
+    last_report = now;
+    self->send(supervisor, activity_atom::value);
+  }
+  auto decoded = protocol::decode_frame(ctx->ser, frame.binary, frame.data);
+  if (!decoded) {
+    const auto& err = decoded.error();
+    ctx->stats->count(refusal::undecodable_frame);
+    log_line(log_level::warn, "socket", ctx->info.peer + ": " + std::string{protocol::to_string(err.kind)} +
+                                          ": " + err.detail);
+    close(protocol::close_code_for(err.kind), err.detail);
+    return;
+  }
+  dispatch(std::move(*decoded));
+}
+
+void socket_actor_state::on_idle_check() {
+  auto now = self->clock().now();
+  if (now - last_activity >= ctx->config->heartbeat_timeout()) {
+    ctx->stats->count(refusal::heartbeat_timeout);
+    log_line(log_level::info, "socket", ctx->info.peer + ": heartbeat timeout");
+    close(1001, "heartbeat timeout");
+  } else {
+    last_report = now;
+    self->send(supervisor, activity_atom::value);
+  }
+}
+
+void socket_actor_state::close(std::uint16_t code, const std::string& reason) {
+  if (!open) return;
+  // Leave callbacks first, while the connection still accepts nothing new from us.
+  while (!channels.empty()) end_channel(std::string{channels.begin()->first});
+  open = false;
+  if (code != 0) ctx->conn->close(code, reason);
+  if (connected) ctx->stats->connections.fetch_sub(1);
+  self->quit();
+}
+
+caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
+                           std::shared_ptr<socket_context> ctx, caf::actor supervisor,
+                           connected_callback on_connected) {
+  auto& st = self->state;
+  st.self = self;
+  st.ctx = std::move(ctx);
+  st.ctx->self = self->address();
+  st.supervisor = std::move(supervisor);
+  st.on_connected = std::move(on_connected);
+  // The socket must outlive a misbehaving message rather than die on it.
+  self->set_default_handler(caf::drop);
+  return {
+    [self](start_atom) { self->state.start(); },
+    [self](connect_resolution& r) { self->state.finish_connect(r.result); },
+    [self](inbound_frame& frame) { self->state.on_frame(frame); },
+    [self](subscribe_reply& reply) { self->state.on_subscribed(reply); },
+    [self](socket_call& call) {
+      if (self->state.open) call.fn(self->state);
+    },
+    [self](idle_check_atom) { self->state.on_idle_check(); },
+    [self](closed_atom) { self->state.close(0, ""); },  // the transport is already gone
+    [self](shutdown_atom, std::uint16_t code, const std::string& reason) { self->state.close(code, reason); },
+  };
+}
+
+} // namespace chorus

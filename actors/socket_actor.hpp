@@ -1,0 +1,115 @@
+#pragma once
+// One actor per connection. It owns the connection's channels (bounded), dispatches
+// every inbound frame by PROTOCOL.md §3's table, runs the app's callbacks (each wrapped,
+// so an app exception never kills the actor) and cleans up exactly once at the end.
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+#include "actors/runtime.hpp"
+#include "actors/socket_context.hpp"
+
+namespace chorus {
+
+
+struct channel_entry {
+  enum class phase { deciding, subscribing, joined };
+  const channel_def* def = nullptr;
+  json join_ref;       // identifies this channel instance on the wire
+  json join_msg_ref;   // ref of the phx_join, echoed by its reply
+  phase state = phase::deciding;
+  std::uint64_t sub_id = 0;
+  caf::actor topic_actor;
+  std::deque<protocol::message> held;   // inbound frames waiting for the join to finish
+  std::vector<shared_frame> outbox;     // frames made before the join reply went out
+  std::optional<json> replaced;         // duplicate join: phx_close for this join_ref after the reply
+};
+
+struct socket_actor_state {
+  using self_ptr = caf::stateful_actor<socket_actor_state>*;
+  using time_point = caf::actor_clock::time_point;
+
+  self_ptr self = nullptr;
+  std::shared_ptr<detail::socket_context> ctx;
+  caf::actor supervisor;
+  connected_callback on_connected;
+  bool connected = false;
+  bool open = true;
+  std::map<std::string, channel_entry, std::less<>> channels;
+  time_point last_activity{};
+  time_point last_report{};
+  std::uint64_t next_sub_id = 1;
+
+  static inline const char* name = "chorus.socket";
+
+  // connection lifecycle (socket_actor.cpp)
+  void start();
+  void finish_connect(const connect_result& result);
+  void on_frame(detail::inbound_frame& frame);
+  void on_idle_check();
+  void close(std::uint16_t code, const std::string& reason);
+
+  // the dispatch table (socket_dispatch.cpp)
+  void dispatch(protocol::message msg);
+  void on_join(protocol::message& msg);
+  void on_leave(protocol::message& msg);
+  void on_event(protocol::message& msg);
+  void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result);
+  void on_subscribed(const detail::subscribe_reply& reply);
+  void end_channel(const std::string& topic);
+  void release_held(std::deque<protocol::message> held);
+
+  // output, used by socket handles (socket_output.cpp)
+  void push(const std::string& topic, const json& join_ref, std::string_view event, const payload& body);
+  void reply(const std::string& topic, const json& join_ref, const json& ref, std::string_view status,
+             const payload& response);
+  void reply_error(const protocol::message& msg, const json& join_ref, std::string_view reason, refusal why);
+  void broadcast(const std::string& topic, std::string_view event, const payload& body, bool skip_self);
+  void write(shared_frame frame);
+  void write(const protocol::result<protocol::encoded_frame>& frame);
+  channel_entry* find_channel(std::string_view topic, const json& join_ref);
+
+  /// Runs an app callback with this socket as "current" (so socket handles act
+  /// directly); returns false and logs if it threw.
+  template <class F>
+  bool run_app_callback(const char* what, F&& fn);
+};
+
+/// The socket actor currently running an app callback on this thread, if any.
+socket_actor_state*& current_socket_state() noexcept;
+
+template <class F>
+bool socket_actor_state::run_app_callback(const char* what, F&& fn) {
+  auto& current = current_socket_state();
+  auto* outer = current;
+  current = this;
+  bool ok = true;
+  std::string error;
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    ok = false;
+    error = e.what();
+  } catch (...) {
+    ok = false;
+    error = "unknown exception";
+  }
+  current = outer;
+  if (!ok) log_line(log_level::warn, "socket", std::string{what} + " threw: " + error);
+  return ok;
+}
+
+caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
+                           std::shared_ptr<detail::socket_context> ctx, caf::actor supervisor,
+                           connected_callback on_connected);
+
+} // namespace chorus

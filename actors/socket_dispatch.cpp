@@ -1,0 +1,208 @@
+// The inbound dispatch table of PROTOCOL.md §3 and the join/leave state machine.
+#include <algorithm>
+
+#include "actors/socket.hpp"
+#include "actors/socket_actor.hpp"
+#include "protocol/topic_pattern.hpp"
+
+namespace chorus {
+
+using namespace detail;
+namespace events = protocol::events;
+
+namespace {
+
+const channel_def* route(const channel_config& cfg, std::string_view topic) {
+  for (auto& def : cfg.channels)
+    if (protocol::topic_pattern{def.topic_pattern}.matches(topic)) return &def;
+  return nullptr;
+}
+
+const event_handler* find_handler(const channel_def& def, std::string_view event) {
+  const event_handler* fallback = nullptr;
+  for (auto& h : def.handlers) {
+    if (h.event == event) return &h;
+    if (h.event == "*") fallback = &h;
+  }
+  return fallback;
+}
+
+} // namespace
+
+void socket_actor_state::dispatch(protocol::message msg) {
+  if (msg.topic == events::heartbeat_topic && msg.event == events::heartbeat) {  // row 1
+    reply(msg.topic, nullptr, msg.ref, "ok", json::object());
+    return;
+  }
+  auto it = channels.find(msg.topic);
+  if (it != channels.end() && it->second.state != channel_entry::phase::joined) {
+    it->second.held.push_back(std::move(msg));  // answered once the pending join is decided
+    return;
+  }
+  if (auto err = protocol::validate_inbound(msg)) {
+    reply_error(msg, msg.join_ref, err->detail, refusal::bad_payload);
+    return;
+  }
+  if (msg.event == events::join) on_join(msg);         // rows 2, 3
+  else if (msg.event == events::leave) on_leave(msg);  // rows 4, 5, 8
+  else on_event(msg);                                  // rows 6, 7, 9
+}
+
+void socket_actor_state::on_join(protocol::message& msg) {
+  const channel_def* def = route(*ctx->config, msg.topic);
+  if (!def) {
+    reply_error(msg, nullptr, "unmatched topic", refusal::unmatched_topic);
+    return;
+  }
+  std::optional<json> replaced;
+  if (auto it = channels.find(msg.topic); it != channels.end()) {
+    replaced = it->second.join_ref;  // duplicate join: the old instance ends first
+    end_channel(msg.topic);
+  } else if (channels.size() >= ctx->config->max_channels_per_socket) {
+    reply_error(msg, msg.join_ref, "too many channels joined", refusal::too_many_channels);
+    return;
+  }
+  // A V1 client may omit join_ref: the join's ref then identifies the channel.
+  json join_ref = msg.join_ref.is_null() ? msg.ref : msg.join_ref;
+  auto& entry = channels[msg.topic];
+  entry.def = def;
+  entry.join_ref = join_ref;
+  entry.join_msg_ref = msg.ref;
+  entry.replaced = std::move(replaced);
+  auto result = join_result::ok();
+  if (def->join) {
+    socket sock{ctx, msg.topic, join_ref, msg.ref};
+    const json* body = std::get_if<json>(&msg.body);
+    static const json empty = json::object();
+    if (!run_app_callback("join callback", [&] { result = def->join(body ? *body : empty, sock); })) {
+      ctx->stats->count(refusal::join_crashed);
+      result = join_result::error({{"reason", "join crashed"}});
+    }
+  }
+  apply_join_result(msg.topic, join_ref, result);
+}
+
+void socket_actor_state::apply_join_result(const std::string& topic, const json& join_ref,
+                                           const join_result& result) {
+  auto* entry = find_channel(topic, join_ref);
+  if (!entry || entry->state != channel_entry::phase::deciding) return;  // stale resolution
+  using outcome = join_result::outcome;
+  if (result.status() == outcome::deferred) return;
+  if (result.status() == outcome::ok) {
+    entry->state = channel_entry::phase::subscribing;
+    entry->sub_id = next_sub_id++;
+    auto reply_frame = protocol::encode_reply(ctx->ser, join_ref, entry->join_msg_ref, topic, "ok", result.response());
+    // The topic actor writes the reply itself, ahead of any broadcast it sends later.
+    self->send(ctx->registry,
+               subscribe_request{topic, subscriber{caf::actor{self}, ctx->conn, ctx->ser, entry->sub_id},
+                                 reply_frame ? make_shared_frame(*reply_frame) : nullptr, caf::actor{self}});
+    return;
+  }
+  if (result.response() != json{{"reason", "join crashed"}}) ctx->stats->count(refusal::join_rejected);
+  auto taken = std::move(channels.find(topic)->second);
+  channels.erase(topic);
+  write(protocol::encode_reply(ctx->ser, join_ref, taken.join_msg_ref, topic, "error", result.response()));
+  if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, topic)));
+  release_held(std::move(taken.held));
+}
+
+void socket_actor_state::on_subscribed(const subscribe_reply& r) {
+  auto it = channels.find(r.topic);
+  if (it == channels.end() || it->second.sub_id != r.id ||
+      it->second.state != channel_entry::phase::subscribing) {
+    // The channel ended while the subscribe travelled: take the membership back.
+    if (r.ok) self->send(r.topic_actor, unsubscribe_request{r.topic, self->address(), r.id});
+    return;
+  }
+  auto& entry = it->second;
+  if (r.ok) {
+    entry.state = channel_entry::phase::joined;
+    entry.topic_actor = r.topic_actor;
+    {
+      std::lock_guard<std::mutex> lock{ctx->mutex};
+      ctx->joined.insert(r.topic);
+    }
+    for (auto& frame : entry.outbox) write(std::move(frame));
+    entry.outbox.clear();
+    if (entry.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *entry.replaced, r.topic)));
+    entry.replaced.reset();
+    release_held(std::move(entry.held));
+    return;
+  }
+  ctx->stats->count(r.reason == "topic limit reached" ? refusal::topic_limit : refusal::subscriber_limit);
+  auto taken = std::move(entry);
+  channels.erase(it);
+  write(protocol::encode_reply(ctx->ser, taken.join_ref, taken.join_msg_ref, r.topic, "error",
+                               json{{"reason", r.reason}}));
+  if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, r.topic)));
+  if (taken.def->leave) {  // the app accepted this join, so it hears that it ended
+    socket sock{ctx, r.topic, taken.join_ref, nullptr};
+    run_app_callback("leave callback", [&] { taken.def->leave(sock); });
+  }
+  release_held(std::move(taken.held));
+}
+
+void socket_actor_state::on_leave(protocol::message& msg) {
+  auto it = channels.find(msg.topic);
+  if (it == channels.end()) {  // row 8: ok, and no phx_close
+    reply(msg.topic, msg.join_ref, msg.ref, "ok", json::object());
+    return;
+  }
+  json join_ref = it->second.join_ref;
+  if (!msg.join_ref.is_null() && msg.join_ref != join_ref) return;  // row 5: raced a server close
+  reply(msg.topic, join_ref, msg.ref, "ok", json::object());
+  write(make_shared_frame(protocol::encode_close(ctx->ser, join_ref, msg.topic)));
+  end_channel(msg.topic);
+}
+
+void socket_actor_state::on_event(protocol::message& msg) {
+  auto it = channels.find(msg.topic);
+  if (it == channels.end()) {  // row 9
+    reply_error(msg, nullptr, "unmatched topic", refusal::unmatched_topic);
+    return;
+  }
+  json join_ref = it->second.join_ref;
+  if (!msg.join_ref.is_null() && msg.join_ref != join_ref) return;  // row 7: stale join_ref
+  const event_handler* handler = find_handler(*it->second.def, msg.event);
+  if (!handler || !handler->handler) {
+    reply_error(msg, join_ref, "unhandled event", refusal::unhandled_event);
+    return;
+  }
+  socket sock{ctx, msg.topic, join_ref, msg.ref};
+  if (!run_app_callback("event handler", [&] { handler->handler(msg.body, sock); })) {
+    ctx->stats->count(refusal::handler_crashed);
+    if (find_channel(msg.topic, join_ref)) {
+      write(make_shared_frame(protocol::encode_error(ctx->ser, join_ref, msg.topic)));
+      end_channel(msg.topic);
+    }
+  }
+}
+
+void socket_actor_state::end_channel(const std::string& topic) {
+  auto it = channels.find(topic);
+  if (it == channels.end()) return;
+  channel_entry entry = std::move(it->second);
+  channels.erase(it);
+  {
+    std::lock_guard<std::mutex> lock{ctx->mutex};
+    ctx->joined.erase(topic);
+  }
+  if (entry.state == channel_entry::phase::joined)
+    self->send(entry.topic_actor, unsubscribe_request{topic, self->address(), entry.sub_id});
+  // (a subscribe still travelling is taken back when its reply arrives: on_subscribed)
+  if (entry.state != channel_entry::phase::deciding && entry.def->leave) {
+    socket sock{ctx, topic, entry.join_ref, nullptr};
+    run_app_callback("leave callback", [&] { entry.def->leave(sock); });
+  }
+}
+
+void socket_actor_state::release_held(std::deque<protocol::message> held) {
+  // Each may start a new pending join on the topic, which then holds the rest again.
+  while (!held.empty() && open) {
+    auto msg = std::move(held.front());
+    held.pop_front();
+    dispatch(std::move(msg));
+  }
+}
+
+} // namespace chorus

@@ -1,0 +1,60 @@
+// Everything a socket actor writes: replies, pushes, broadcasts (handed to the topic).
+#include "actors/log.hpp"
+#include "actors/socket_actor.hpp"
+
+namespace chorus {
+
+using namespace detail;
+
+channel_entry* socket_actor_state::find_channel(std::string_view topic, const json& join_ref) {
+  auto it = channels.find(topic);
+  return it != channels.end() && it->second.join_ref == join_ref ? &it->second : nullptr;
+}
+
+void socket_actor_state::write(shared_frame frame) {
+  if (open && frame) ctx->conn->send(std::move(frame));
+}
+
+void socket_actor_state::write(const protocol::result<protocol::encoded_frame>& frame) {
+  if (frame) write(make_shared_frame(*frame));
+  else log_line(log_level::warn, "socket", ctx->info.peer + ": frame not sent: " + frame.error().detail);
+}
+
+void socket_actor_state::push(const std::string& topic, const json& join_ref, std::string_view event,
+                              const payload& body) {
+  auto* entry = find_channel(topic, join_ref);
+  if (!entry) return;  // that channel has ended: its join_ref would be stale anyway
+  auto frame = protocol::encode_push(ctx->ser, join_ref, topic, event, body);
+  if (!frame) {
+    write(frame);  // logs why
+    return;
+  }
+  if (entry->state == channel_entry::phase::joined) write(make_shared_frame(*frame));
+  else entry->outbox.push_back(make_shared_frame(*frame));  // after the join reply
+}
+
+void socket_actor_state::reply(const std::string& topic, const json& join_ref, const json& ref,
+                               std::string_view status, const payload& response) {
+  auto frame = protocol::encode_reply(ctx->ser, join_ref, ref, topic, status, response);
+  auto* entry = join_ref.is_null() ? nullptr : find_channel(topic, join_ref);
+  if (frame && entry && entry->state != channel_entry::phase::joined)
+    entry->outbox.push_back(make_shared_frame(*frame));
+  else
+    write(frame);
+}
+
+void socket_actor_state::reply_error(const protocol::message& msg, const json& join_ref,
+                                     std::string_view reason, refusal why) {
+  ctx->stats->count(why);
+  write(protocol::encode_reply(ctx->ser, join_ref, msg.ref, msg.topic, "error", json{{"reason", reason}}));
+}
+
+void socket_actor_state::broadcast(const std::string& topic, std::string_view event, const payload& body,
+                                   bool skip_self) {
+  broadcast_request req{topic, std::string{event}, body, skip_self ? self->address() : caf::actor_addr{}};
+  auto it = channels.find(topic);
+  if (it != channels.end() && it->second.topic_actor) self->send(it->second.topic_actor, std::move(req));
+  else self->send(ctx->registry, std::move(req));  // not (yet) a member: find the topic by name
+}
+
+} // namespace chorus

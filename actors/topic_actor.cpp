@@ -1,0 +1,103 @@
+#include "actors/topic_actor.hpp"
+
+#include <algorithm>
+
+#include "actors/log.hpp"
+
+namespace chorus::detail {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<topic_state>*;
+
+/// The frame for one serializer, built on first use and reused for every subscriber.
+struct frame_cache {
+  const broadcast_request& msg;
+  shared_frame frames[2];
+  bool failed[2] = {false, false};
+
+  shared_frame get(protocol::serializer ser) {
+    auto i = std::size_t(ser);
+    if (!frames[i] && !failed[i]) {
+      auto enc = protocol::encode_broadcast(ser, msg.topic, msg.event, msg.body);
+      if (enc) {
+        frames[i] = make_shared_frame(*enc);
+      } else {
+        failed[i] = true;
+        log_line(log_level::warn, "topic", msg.topic + ": broadcast \"" + msg.event +
+                                             "\" not delivered: " + enc.error().detail);
+      }
+    }
+    return frames[i];
+  }
+};
+
+void remove_where(self_ptr self, auto pred) {
+  auto& subs = self->state.subscribers;
+  subs.erase(std::remove_if(subs.begin(), subs.end(), pred), subs.end());
+  if (subs.empty())  // ask to retire; the registry decides (a subscribe may be in flight)
+    self->send(self->state.registry, retire_atom::value, self->state.topic, self->state.subscribes_seen);
+}
+
+} // namespace
+
+caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
+                          std::size_t max_subscribers, runtime_stats* stats) {
+  auto& st = self->state;
+  st.topic = std::move(topic);
+  st.registry = std::move(registry);
+  st.max_subscribers = max_subscribers;
+  st.stats = stats;
+  self->set_down_handler([self](caf::down_msg& dm) {
+    remove_where(self, [&](const subscriber& s) { return s.owner.address() == dm.source; });
+  });
+  return {
+    [self](subscribe_request& req) {
+      auto& st = self->state;
+      ++st.subscribes_seen;
+      auto existing = std::find_if(st.subscribers.begin(), st.subscribers.end(),
+                                   [&](const subscriber& s) { return s.owner == req.sub.owner; });
+      bool ok = existing != st.subscribers.end() || st.subscribers.size() < st.max_subscribers;
+      if (ok) {
+        if (existing != st.subscribers.end()) {
+          *existing = req.sub;
+        } else {
+          self->monitor(req.sub.owner);
+          st.subscribers.push_back(req.sub);
+        }
+        // Written before any later broadcast of this topic: the join reply comes first.
+        if (req.first_frame && req.sub.conn) req.sub.conn->send(req.first_frame);
+      }
+      if (req.reply_to)
+        self->send(req.reply_to, subscribe_reply{st.topic, req.sub.id, ok,
+                                                 ok ? "" : "subscriber limit reached", self});
+      else if (!ok)
+        log_line(log_level::warn, "topic", st.topic + ": subscriber limit reached");
+      if (!ok && st.subscribers.empty())
+        self->send(st.registry, retire_atom::value, st.topic, st.subscribes_seen);
+    },
+    [self](unsubscribe_request& req) {
+      remove_where(self, [&](const subscriber& s) {
+        return s.owner.address() == req.owner && (req.id == 0 || s.id == req.id);
+      });
+    },
+    [self](unsub_all_atom, caf::actor_addr owner) {
+      remove_where(self, [&](const subscriber& s) { return s.owner.address() == owner; });
+    },
+    [self](broadcast_request& msg) {
+      frame_cache cache{msg, {}};
+      for (auto& sub : self->state.subscribers) {
+        if (msg.except && sub.owner.address() == msg.except) continue;
+        if (sub.conn) {
+          if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
+        } else {
+          self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
+        }
+      }
+    },
+    [self](count_atom) -> std::size_t { return self->state.subscribers.size(); },
+    [self](retire_atom) { self->quit(); },  // the registry's go-ahead
+  };
+}
+
+} // namespace chorus::detail

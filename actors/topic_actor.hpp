@@ -1,0 +1,28 @@
+#pragma once
+// One actor per live topic (Phoenix PubSub's role): a bounded subscriber set; each
+// broadcast is encoded and framed once per serializer in use and the same bytes go to
+// every subscribing connection.
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/runtime_stats.hpp"
+
+namespace chorus::detail {
+
+struct topic_state {
+  std::string topic;
+  caf::actor registry;
+  std::size_t max_subscribers = 0;
+  runtime_stats* stats = nullptr;
+  std::vector<subscriber> subscribers;
+  std::uint64_t subscribes_seen = 0;  // compared by the registry before it lets us retire
+  static inline const char* name = "chorus.topic";
+};
+
+caf::behavior topic_actor(caf::stateful_actor<topic_state>* self, std::string topic,
+                          caf::actor registry, std::size_t max_subscribers, runtime_stats* stats);
+
+} // namespace chorus::detail

@@ -1,0 +1,97 @@
+// Disconnect, idle expiry and shutdown: leave callbacks exactly once, nothing left behind.
+#include <catch2/catch.hpp>
+
+#include "actors/channel_supervisor.hpp"
+#include "harness.hpp"
+
+using namespace chorus;
+using namespace chorus::testing;
+using strings = std::vector<std::string>;
+using namespace std::chrono_literals;
+
+namespace {
+channel_config counting_config(std::shared_ptr<std::map<std::string, int>> leaves, int timeout_s = 60) {
+  channel_config cfg;
+  cfg.heartbeat_timeout_s = timeout_s;
+  cfg.channels.push_back({.topic_pattern = "room:*", .leave = [leaves](socket& s) { ++(*leaves)[s.topic()]; }});
+  return cfg;
+}
+} // namespace
+
+TEST_CASE("disconnect runs each leave callback once, removes memberships and stops empty topics") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  harness h{counting_config(leaves)};
+  auto a = h.connect();
+  auto b = h.connect();
+  h.send(a, R"(["1","1","room:1","phx_join",{}])");
+  h.send(a, R"(["2","2","room:2","phx_join",{}])");
+  h.send(b, R"(["1","1","room:1","phx_join",{}])");
+  CHECK(h.topic_count() == 2);
+  CHECK(h.rt().stats().connections == 2);
+  h.disconnect(a);
+  CHECK(*leaves == std::map<std::string, int>{{"room:1", 1}, {"room:2", 1}});
+  CHECK(h.subscriber_count("room:1") == 1);
+  CHECK(h.topic_count() == 1);  // room:2 had only a
+  CHECK(h.socket_count() == 1);
+  CHECK(h.rt().stats().connections == 1);
+  h.disconnect(a);  // a second close report changes nothing
+  CHECK((*leaves)["room:1"] == 1);
+  h.disconnect(b);
+  CHECK(h.topic_count() == 0);
+  CHECK(h.rt().stats().topics == 0);
+  CHECK(h.socket_count() == 0);
+}
+
+TEST_CASE("a socket actor that dies abnormally loses its memberships through the monitors") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  harness h{counting_config(leaves)};
+  auto a = h.connect();
+  h.send(a, R"(["1","1","room:1","phx_join",{}])");
+  caf::anon_send_exit(a.actor, caf::exit_reason::kill);
+  h.run();
+  CHECK(h.subscriber_count("room:1") == 0);
+  CHECK(h.topic_count() == 0);
+  CHECK(h.socket_count() == 0);
+}
+
+TEST_CASE("a silent connection is closed with 1001 heartbeat timeout; a beating one is not") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  harness h{counting_config(leaves)};
+  auto silent = h.connect();
+  auto beating = h.connect();
+  h.send(silent, R"(["1","1","room:1","phx_join",{}])");
+  for (int i = 0; i < 8; ++i) {  // 4 minutes of phoenix.js's 30 s heartbeats
+    h.advance(30s);
+    h.send(beating, R"([null,")" + std::to_string(i) + R"(","phoenix","heartbeat",{}])");
+  }
+  CHECK(silent.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "heartbeat timeout"});
+  CHECK((*leaves)["room:1"] == 1);
+  CHECK_FALSE(beating.conn->closed());
+  CHECK(h.socket_count() == 1);
+  CHECK(h.rt().stats().get(refusal::heartbeat_timeout) == 1);
+}
+
+TEST_CASE("idle expiry fires between the timeout and one sweep period after it") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  harness h{counting_config(leaves, 10)};
+  auto c = h.connect();
+  h.advance(5s);
+  h.send(c, R"([null,"1","phoenix","heartbeat",{}])");  // any frame counts as activity
+  h.advance(9s);
+  CHECK_FALSE(c.conn->closed());
+  h.advance(1s);  // 10 s since the last frame...
+  h.advance(detail::sweep_period(10s));  // ...and at most one sweep later
+  CHECK(c.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "heartbeat timeout"});
+}
+
+TEST_CASE("close_all closes every connection with the given code after its leave callbacks") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  harness h{counting_config(leaves)};
+  auto a = h.connect();
+  h.send(a, R"(["1","1","room:1","phx_join",{}])");
+  h.rt().close_all(1012, "service restart");
+  h.run();
+  CHECK(a.conn->closed() == std::pair<std::uint16_t, std::string>{1012, "service restart"});
+  CHECK((*leaves)["room:1"] == 1);
+  CHECK(h.socket_count() == 0);
+}
