@@ -43,6 +43,22 @@ caf::actor runtime::open(connection_ptr conn, connect_info info, protocol::seria
   return actor;
 }
 
+struct socket_link::impl {
+  caf::actor actor;
+};
+
+void socket_link::deliver(std::string data, bool binary) const {
+  caf::anon_send(impl_->actor, detail::inbound_frame{std::move(data), binary});
+}
+
+void socket_link::transport_closed() const { caf::anon_send(impl_->actor, detail::closed_atom::value); }
+
+socket_link runtime::open_socket(connection_ptr conn, connect_info info, protocol::serializer ser,
+                                 connected_callback done) {
+  return socket_link{std::make_shared<socket_link::impl>(
+    socket_link::impl{open(std::move(conn), std::move(info), ser, std::move(done))})};
+}
+
 void runtime::close_all(std::uint16_t code, const std::string& reason) {
   caf::anon_send(supervisor_, detail::shutdown_atom::value, code, reason);
 }

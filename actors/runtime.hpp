@@ -8,19 +8,17 @@
 
 #include "actors/channel_config.hpp"
 #include "actors/connection.hpp"
+#include "actors/endpoint.hpp"
 #include "actors/pubsub.hpp"
 #include "actors/runtime_stats.hpp"
 
 namespace chorus {
 
-/// Called once when the connect callback has decided: accepted, or the HTTP status.
-using connected_callback = std::function<void(bool accepted, unsigned http_status)>;
-
-class runtime {
+class runtime : public channel_endpoint {
 public:
   /// Throws std::invalid_argument for a malformed config (e.g. a bad topic pattern).
   runtime(caf::actor_system& sys, channel_config config);
-  ~runtime();
+  ~runtime() override;
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
@@ -31,13 +29,17 @@ public:
   /// connection lives: an actor nobody references is stopped by CAF.
   caf::actor open(connection_ptr conn, connect_info info, protocol::serializer ser, connected_callback done);
 
+  /// open() for net/, without CAF types in the interface.
+  socket_link open_socket(connection_ptr conn, connect_info info, protocol::serializer ser,
+                          connected_callback done) override;
+
   /// Asks every socket to run its leave callbacks and close with this code.
-  void close_all(std::uint16_t code, const std::string& reason);
+  void close_all(std::uint16_t code, const std::string& reason) override;
   /// Stops the registry, topics and supervisor (sockets should be closed first).
   void stop();
 
   pubsub bus() const { return pubsub{registry_}; }
-  runtime_stats& stats() noexcept { return *stats_; }
+  runtime_stats& stats() noexcept override { return *stats_; }
   const channel_config& config() const noexcept { return *config_; }
   const caf::actor& supervisor() const noexcept { return supervisor_; }
   const caf::actor& registry() const noexcept { return registry_; }

@@ -22,9 +22,9 @@ else
   echo "setup: system packages already present"
 fi
 
-# Node packages for the end-to-end tests (phoenix client, ws, playwright-core).
+# Node packages: the stock phoenix client (example page, e2e tests), ws, playwright-core.
 here=$(cd "$(dirname "$0")/.." && pwd)
-if [ -f "$here/tests/e2e/package.json" ] && [ ! -d "$here/tests/e2e/node_modules" ]; then
-  echo "setup: npm ci in tests/e2e"
-  (cd "$here/tests/e2e" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
+if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci"
+  (cd "$here" && npm ci --no-audit --no-fund)
 fi

@@ -1,0 +1,45 @@
+#pragma once
+// What net/ sees of the channel layer: open a socket for a new connection, hand it
+// frames, tell it the transport ended. CAF-free on purpose, so the Beast translation
+// units do not also compile CAF's headers (TOOLCHAIN.md §6: keep heavy TUs apart).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "actors/connect.hpp"
+#include "actors/connection.hpp"
+#include "actors/runtime_stats.hpp"
+
+namespace chorus {
+
+/// Called once when the connect callback has decided: accepted, or the HTTP status.
+using connected_callback = std::function<void(bool accepted, unsigned http_status)>;
+
+/// A handle to one connection's socket actor; holding it keeps the actor reachable.
+class socket_link {
+public:
+  struct impl;
+  socket_link() = default;
+  explicit socket_link(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+  /// One complete inbound WebSocket message.
+  void deliver(std::string data, bool binary) const;
+  /// The TCP connection is gone; the socket runs its leave callbacks and stops.
+  void transport_closed() const;
+  explicit operator bool() const noexcept { return impl_ != nullptr; }
+
+private:
+  std::shared_ptr<impl> impl_;
+};
+
+class channel_endpoint {
+public:
+  virtual ~channel_endpoint() = default;
+  virtual socket_link open_socket(connection_ptr conn, connect_info info, protocol::serializer ser,
+                                  connected_callback done) = 0;
+  /// Asks every socket to run its leave callbacks and close with this code.
+  virtual void close_all(std::uint16_t code, const std::string& reason) = 0;
+  virtual runtime_stats& stats() noexcept = 0;
+};
+
+} // namespace chorus

@@ -1,0 +1,93 @@
+#pragma once
+// The layer under Beast's websocket::stream. Reads pass straight to the TCP socket;
+// writes (Beast's handshake response, pongs, close frames) are copied into the
+// connection's output queue, where broadcast frames are appended by reference, so one
+// ordered byte stream leaves through one writev per loop pass. Completion is always
+// posted, never inline: Beast's composed operations would otherwise re-enter.
+#include <functional>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/role.hpp>
+
+#include "net/output_queue.hpp"
+
+namespace chorus::net_detail {
+
+namespace asio = boost::asio;
+
+/// How queued bytes reach the peer: a strategy over the lowest layer. Plain TCP uses
+/// writev on the socket; a TLS flush would encrypt per connection (frames still built once).
+class corking_stream {
+public:
+  using executor_type = asio::any_io_executor;
+  /// Called when the queue gained bytes (the owner schedules a flush for this pass).
+  using dirty_hook = std::function<void()>;
+
+  corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty)
+    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)) {}
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  output_queue& queue() noexcept { return queue_; }
+  bool failed() const noexcept { return failed_; }
+
+  template <class MutableBufferSequence, class ReadToken>
+  auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
+    return socket_.async_read_some(buffers, std::forward<ReadToken>(token));
+  }
+
+  template <class ConstBufferSequence, class WriteToken>
+  auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
+    return asio::async_initiate<WriteToken, void(boost::beast::error_code, std::size_t)>(
+      [this](auto handler, const ConstBufferSequence& bufs) {
+        boost::beast::error_code ec;
+        std::size_t n = 0;
+        if (failed_) {
+          ec = asio::error::broken_pipe;
+        } else {
+          auto frame = std::make_shared<outbound_frame>();
+          frame->bytes = boost::beast::buffers_to_string(bufs);
+          n = frame->bytes.size();
+          queue_.push(std::move(frame));
+          on_dirty_();
+        }
+        auto ex = asio::get_associated_executor(handler, get_executor());
+        asio::post(ex, boost::beast::bind_handler(std::move(handler), ec, n));
+      },
+      token, buffers);
+  }
+
+  enum class flush_result { done, blocked, error };
+  /// Writes as much of the queue as the kernel takes now (one gather write per 1024 chunks;
+  /// asio's own gather write stops at 16 buffers).
+  flush_result flush() noexcept;
+  /// Marks the stream dead: later writes fail, queued bytes are dropped.
+  void fail() noexcept;
+
+private:
+  asio::ip::tcp::socket socket_;
+  dirty_hook on_dirty_;
+  output_queue queue_;
+  bool failed_ = false;
+};
+
+/// Beast's teardown for this layer (found by ADL): push out what is queued (the close
+/// frame is among it), then end the TCP connection.
+void teardown(boost::beast::role_type role, corking_stream& stream, boost::beast::error_code& ec);
+
+/// Beast closes the layer this way on a failed handshake or timeout (found by ADL).
+void beast_close_socket(corking_stream& stream);
+
+template <class TeardownHandler>
+void async_teardown(boost::beast::role_type role, corking_stream& stream, TeardownHandler&& handler) {
+  boost::beast::error_code ec;
+  teardown(role, stream, ec);
+  asio::post(stream.get_executor(), boost::beast::bind_handler(std::forward<TeardownHandler>(handler), ec));
+}
+
+} // namespace chorus::net_detail

@@ -1,0 +1,23 @@
+#pragma once
+// What every session of a server shares (read-mostly; counters are atomic).
+#include <atomic>
+
+#include "actors/endpoint.hpp"
+#include "net/server_options.hpp"
+#include "net/static_files.hpp"
+#include "protocol/upgrade_request.hpp"
+
+namespace chorus::net_detail {
+
+struct server_context {
+  server_options options;
+  channel_endpoint& endpoint;
+  protocol::mount_path mount;
+  static_files files;
+  std::atomic<std::size_t> sessions{0};     // TCP connections we hold
+  std::atomic<std::size_t> websockets{0};   // upgraded and open
+  std::atomic<std::uint64_t> slow_consumers{0};
+  std::atomic<std::uint64_t> http_refusals{0};
+};
+
+} // namespace chorus::net_detail

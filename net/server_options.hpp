@@ -1,0 +1,38 @@
+#pragma once
+// Transport settings: every limit, timeout and thread count of net/, with its default.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace chorus {
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 4000;  // 0 = pick a free port (server::start returns it)
+  /// Where the socket is mounted; "/socket" also answers at "/socket/websocket".
+  /// Segments like ":tenant" become route params (socket::param).
+  std::string mount = "/socket";
+  /// io threads, one io_context each, connections pinned to one (default: one per core).
+  unsigned io_threads = std::max(1u, std::thread::hardware_concurrency());
+  /// Largest inbound WebSocket message; bigger ones close the connection with 1009.
+  std::size_t max_frame_bytes = 1 << 20;
+  /// Bytes queued for one connection before it is a slow consumer (close 1013). 1 MiB,
+  /// like Centrifugo's client queue: ~16 k small broadcasts of slack.
+  std::size_t max_outbound_bytes = 1 << 20;
+  /// Open connections beyond this get HTTP 503.
+  std::size_t max_connections = 100000;
+  /// Time for a client to send its upgrade request and finish the handshakes.
+  std::chrono::milliseconds handshake_timeout{10000};
+  /// After a close frame is queued, time before the TCP connection is reset anyway.
+  std::chrono::milliseconds close_timeout{2000};
+  /// On stop(): time for sockets to close cleanly before the rest are cut.
+  std::chrono::milliseconds drain_timeout{5000};
+  /// Static files: URL prefix → directory ("/" → "examples/chat/static").
+  std::vector<std::pair<std::string, std::string>> static_dirs;
+};
+
+} // namespace chorus

@@ -1,0 +1,265 @@
+#include "net/ws_session.hpp"
+
+#include <sstream>
+
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "actors/log.hpp"
+#include "net/session_connection.hpp"
+#include "protocol/query_string.hpp"
+#include "protocol/vsn.hpp"
+
+namespace chorus::net_detail {
+
+namespace {
+constexpr std::size_t max_request_header = 8 * 1024;
+
+std::string lower(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+} // namespace
+
+ws_session::ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server)
+  : ws_(std::move(socket), [this] { mark_dirty(); }), loop_(loop), server_(server),
+    timer_(ws_.get_executor()) {
+  server_.sessions.fetch_add(1);
+}
+
+ws_session::~ws_session() {
+  if (counted_open_) server_.websockets.fetch_sub(1);
+  server_.sessions.fetch_sub(1);
+  notify_closed();
+}
+
+void ws_session::start() {
+  beast::error_code ec;
+  auto& sock = ws_.next_layer().socket();
+  sock.native_non_blocking(true, ec);
+  sock.set_option(asio::ip::tcp::no_delay(true), ec);
+  auto ep = sock.remote_endpoint(ec);
+  peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  timer_.expires_after(server_.options.handshake_timeout);
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec && self->phase_ < phase::open) {
+      log_line(log_level::info, "net", self->peer_ + ": handshake timeout");
+      self->hard_close();
+    }
+  });
+  parser_.emplace();
+  parser_->header_limit(max_request_header);
+  http::async_read(ws_.next_layer(), buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+void ws_session::on_request(beast::error_code ec) {
+  if (ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return hard_close();
+    log_line(log_level::info, "net", peer_ + ": bad HTTP request: " + ec.message());
+    return refuse(400, "bad request");
+  }
+  const auto& req = parser_->get();
+  if (websocket::is_upgrade(req)) start_upgrade(req);
+  else serve_http(req);
+}
+
+void ws_session::serve_http(const http::request<http::empty_body>& req) {
+  if (req.method() != http::verb::get && req.method() != http::verb::head) return refuse(405, "method not allowed");
+  auto target = protocol::split_target(req.target());
+  if (target.path == "/stats") {
+    auto stats = server_.endpoint.stats().to_json();
+    stats["net"] = {{"tcp_connections", server_.sessions.load()}, {"websockets", server_.websockets.load()},
+                    {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()}};
+    return respond(200, stats.dump(), "application/json");
+  }
+  if (auto file = server_.files.find(target.path)) return respond(200, std::move(file->body), file->content_type);
+  respond(404, "not found\n", "text/plain");
+}
+
+void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
+  auto target = protocol::split_target(req.target());
+  auto route = server_.mount.match(target.path);
+  if (!route) return refuse(404, "no socket at this path");
+  auto params = protocol::parse_query(target.query);
+  if (!params) return refuse(400, params.error().detail);
+  std::optional<std::string_view> vsn;
+  if (params->contains("vsn")) {
+    const auto& v = (*params)["vsn"];
+    if (!v.is_string()) return refuse(403, "unsupported vsn");
+    vsn = v.get_ref<const std::string&>();
+  }
+  auto ser = protocol::negotiate_vsn(vsn);
+  if (!ser) return refuse(403, ser.error().detail);
+  auto offer = protocol::parse_subprotocols(req[http::field::sec_websocket_protocol]);
+  if (!offer) return refuse(400, offer.error().detail);
+  if (server_.websockets.load() >= server_.options.max_connections) return refuse(503, "too many connections");
+
+  connect_info info;
+  info.params = std::move(*params);
+  info.route_params = std::move(*route);
+  for (auto& field : req) info.headers[lower(field.name_string())] = std::string{field.value()};
+  info.auth_token = offer->auth_token;
+  info.peer = peer_;
+  answer_protocol_ = offer->answer();
+  phase_ = phase::connecting;
+  std::weak_ptr<ws_session> weak = shared_from_this();
+  auto conn = std::make_shared<session_connection>(weak, loop_);
+  link_ = server_.endpoint.open_socket(conn, std::move(info), *ser, [weak, &loop = loop_](bool ok, unsigned status) {
+    asio::post(loop.context(), [weak, ok, status] {
+      if (auto self = weak.lock()) self->on_connect_decided(ok, status);
+    });
+  });
+}
+
+void ws_session::on_connect_decided(bool accepted, unsigned status) {
+  if (phase_ != phase::connecting) return;
+  if (!accepted) {
+    told_socket_ = true;  // a refused socket actor has already stopped
+    return refuse(status, "connect refused");
+  }
+  phase_ = phase::handshaking;
+  ws_.set_option(websocket::stream_base::timeout{server_.options.handshake_timeout,
+                                                 websocket::stream_base::none(), false});
+  ws_.read_message_max(server_.options.max_frame_bytes);
+  ws_.set_option(websocket::stream_base::decorator([answer = answer_protocol_](websocket::response_type& res) {
+    res.set(http::field::server, "chorus");
+    if (!answer.empty()) res.set(http::field::sec_websocket_protocol, answer);
+  }));
+  ws_.async_accept(parser_->release(), [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+}
+
+void ws_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  phase_ = phase::open;
+  counted_open_ = true;
+  server_.websockets.fetch_add(1);
+  timer_.cancel();
+  do_read();
+}
+
+void ws_session::do_read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void ws_session::on_read(beast::error_code ec, std::size_t bytes) {
+  if (ec) return fail(ec, "read");
+  auto& stats = server_.endpoint.stats();
+  stats.frames_in.fetch_add(1, std::memory_order_relaxed);
+  stats.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+  link_.deliver(beast::buffers_to_string(buffer_.data()), !ws_.got_text());
+  buffer_.consume(buffer_.size());
+  do_read();
+}
+
+void ws_session::send_frame(shared_frame frame) {
+  if (phase_ != phase::open || ws_.next_layer().failed()) return;  // nothing may follow a close frame
+  auto& queue = ws_.next_layer().queue();
+  if (queue.bytes() + frame->bytes.size() > server_.options.max_outbound_bytes) {
+    server_.slow_consumers.fetch_add(1);
+    log_line(log_level::warn, "net", peer_ + ": slow consumer, " + std::to_string(queue.bytes()) +
+                                       " bytes queued; closing 1013");
+    queue.drop_unstarted();
+    return start_close(1013, "slow consumer");
+  }
+  auto& stats = server_.endpoint.stats();
+  stats.frames_out.fetch_add(1, std::memory_order_relaxed);
+  stats.bytes_out.fetch_add(frame->bytes.size(), std::memory_order_relaxed);
+  queue.push(std::move(frame));
+  mark_dirty();
+}
+
+void ws_session::close_with(std::uint16_t code, std::string reason) {
+  told_socket_ = true;  // the socket actor asked for this close and is stopping
+  if (phase_ == phase::open) start_close(code, std::move(reason));
+  else if (phase_ < phase::open) hard_close();  // (already closing: let that finish)
+}
+
+void ws_session::start_close(std::uint16_t code, std::string reason) {
+  phase_ = phase::closing;
+  websocket::close_reason why;
+  why.code = code;
+  why.reason = reason;
+  ws_.async_close(why,
+                  [self = shared_from_this()](beast::error_code) { self->hard_close(); });
+  // A peer that never answers the close (or never reads) is cut after the deadline.
+  timer_.expires_after(server_.options.close_timeout);
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->hard_close();
+  });
+}
+
+void ws_session::flush() {
+  auto& stream = ws_.next_layer();
+  switch (stream.flush()) {
+    case corking_stream::flush_result::done:
+      if (close_after_flush_) hard_close();
+      break;
+    case corking_stream::flush_result::blocked:
+      if (!waiting_writable_) {
+        waiting_writable_ = true;
+        stream.socket().async_wait(asio::ip::tcp::socket::wait_write,
+                                   [self = shared_from_this()](beast::error_code ec) {
+                                     self->waiting_writable_ = false;
+                                     if (!ec) self->mark_dirty();  // flushed at the end of this pass
+                                   });
+      }
+      break;
+    case corking_stream::flush_result::error:
+      hard_close();
+      break;
+  }
+}
+
+void ws_session::respond(unsigned status, std::string body, std::string content_type) {
+  http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "chorus");
+  res.set(http::field::connection, "close");
+  if (!body.empty()) res.set(http::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  std::ostringstream out;
+  out << res;
+  auto frame = std::make_shared<outbound_frame>();
+  frame->bytes = out.str();
+  ws_.next_layer().queue().push(std::move(frame));
+  close_after_flush_ = true;
+  phase_ = phase::closing;
+  mark_dirty();
+}
+
+void ws_session::refuse(unsigned status, std::string_view why) {
+  server_.http_refusals.fetch_add(1);
+  log_line(log_level::info, "net", peer_ + ": HTTP " + std::to_string(status) + ": " + std::string{why});
+  respond(status, "", "text/plain");
+}
+
+void ws_session::fail(beast::error_code ec, const char* step) {
+  bool quiet = ec == websocket::error::closed || ec == asio::error::operation_aborted ||
+               ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::bad_descriptor;
+  if (!quiet) log_line(log_level::info, "net", peer_ + ": " + step + ": " + ec.message());
+  hard_close();
+}
+
+void ws_session::hard_close() {
+  if (phase_ == phase::closed) return;
+  phase_ = phase::closed;
+  beast::error_code ec;
+  auto& sock = ws_.next_layer().socket();
+  ws_.next_layer().fail();
+  sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  sock.close(ec);
+  timer_.cancel();
+  notify_closed();
+}
+
+void ws_session::notify_closed() {
+  if (link_ && !told_socket_) link_.transport_closed();
+  told_socket_ = true;
+}
+
+void ws_session::mark_dirty() { loop_.mark_dirty(shared_from_this()); }
+
+} // namespace chorus::net_detail

@@ -1,0 +1,70 @@
+#pragma once
+// One TCP connection: reads the HTTP request, answers plain HTTP (static files,
+// /stats, refusals) or upgrades to a WebSocket whose frames go to the socket actor.
+// Outbound bytes are queued in the corking layer and flushed by the io loop.
+#include <memory>
+#include <optional>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "net/corking_stream.hpp"
+#include "net/io_loop.hpp"
+#include "net/server_context.hpp"
+
+namespace chorus::net_detail {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+
+class ws_session : public loop_client, public std::enable_shared_from_this<ws_session> {
+public:
+  ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server);
+  ~ws_session() override;
+
+  void start();
+
+  // loop_client: called on this session's io thread
+  void send_frame(shared_frame frame) override;
+  void close_with(std::uint16_t code, std::string reason) override;
+  void flush() override;
+
+private:
+  enum class phase { http, connecting, handshaking, open, closing, closed };
+
+  void on_request(beast::error_code ec);
+  void serve_http(const http::request<http::empty_body>& req);
+  void start_upgrade(const http::request<http::empty_body>& req);
+  void on_connect_decided(bool accepted, unsigned status);
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void respond(unsigned status, std::string body, std::string content_type);
+  void refuse(unsigned status, std::string_view why);
+  void start_close(std::uint16_t code, std::string reason);
+  void fail(beast::error_code ec, const char* step);
+  void hard_close();
+  void notify_closed();
+  void mark_dirty();
+
+  websocket::stream<corking_stream> ws_;
+  io_loop& loop_;
+  server_context& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  asio::steady_timer timer_;
+  socket_link link_;
+  std::string peer_;
+  std::string answer_protocol_;  // Sec-WebSocket-Protocol answer ("phoenix" when offered)
+  phase phase_ = phase::http;
+  bool close_after_flush_ = false;
+  bool waiting_writable_ = false;
+  bool told_socket_ = false;
+  bool counted_open_ = false;
+};
+
+} // namespace chorus::net_detail
