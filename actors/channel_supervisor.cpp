@@ -1,5 +1,7 @@
 #include "actors/channel_supervisor.hpp"
 
+#include <algorithm>
+
 namespace chorus::detail {
 
 namespace {
@@ -19,12 +21,27 @@ std::chrono::milliseconds sweep_period(std::chrono::seconds timeout) {
 
 caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_timeout) {
   self->state.timeout = heartbeat_timeout;
-  self->set_down_handler([self](caf::down_msg& dm) { self->state.sockets.erase(dm.source); });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto it = st.sockets.find(dm.source);
+    if (it == st.sockets.end()) return;
+    if (auto ids = st.ids.find(it->second.id); ids != st.ids.end()) {
+      auto& members = ids->second;
+      members.erase(std::remove(members.begin(), members.end(), it->second.socket), members.end());
+      if (members.empty()) st.ids.erase(ids);
+    }
+    st.sockets.erase(it);
+  });
   return {
-    [self](register_atom, caf::actor socket) {
+    [self](register_atom, caf::actor socket, const std::string& id) {
       self->monitor(socket);
-      self->state.sockets[socket.address()] = {socket, self->clock().now()};
+      self->state.sockets[socket.address()] = {socket, self->clock().now(), id};
+      if (!id.empty()) self->state.ids[id].push_back(socket);
       arm_sweep(self);
+    },
+    [self](disconnect_atom, const std::string& id) {
+      if (auto it = self->state.ids.find(id); it != self->state.ids.end())
+        for (auto& socket : it->second) self->send(socket, shutdown_atom::value, std::uint16_t{1001}, std::string{"disconnect"});
     },
     [self](activity_atom) {
       auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());

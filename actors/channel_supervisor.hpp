@@ -17,8 +17,11 @@ struct supervisor_state {
   struct entry {
     caf::actor socket;
     time_point last_report;
+    std::string id;  // socket id ("" = none)
   };
   std::unordered_map<caf::actor_addr, entry> sockets;
+  /// Socket id → its connections. Ids are their own index: not topics, no caps.
+  std::unordered_map<std::string, std::vector<caf::actor>> ids;
   std::chrono::seconds timeout{60};
   bool sweeping = false;
   static inline const char* name = "chorus.supervisor";

@@ -13,9 +13,13 @@ namespace chorus {
 class connect_result {
 public:
   enum class outcome { ok, error, deferred };
-  /// Accept; `assigns` seed the socket's assigns (socket::get_assign).
-  static connect_result ok(nlohmann::json assigns = nlohmann::json::object()) {
-    return {outcome::ok, std::move(assigns), 0};
+  /// Accept; `assigns` seed the socket's assigns (socket::get_assign). A non-empty
+  /// `id` (e.g. "users_socket:42") names the connection: broadcasting "disconnect" to
+  /// that id closes every connection carrying it with 1001 (Phoenix semantics).
+  static connect_result ok(nlohmann::json assigns = nlohmann::json::object(), std::string id = {}) {
+    connect_result r{outcome::ok, std::move(assigns), 0};
+    r.id_ = std::move(id);
+    return r;
   }
   /// Refuse the upgrade with this HTTP status (Phoenix: 403).
   static connect_result error(unsigned http_status = 403) { return {outcome::error, nullptr, http_status}; }
@@ -25,12 +29,14 @@ public:
   outcome status() const noexcept { return status_; }
   const nlohmann::json& assigns() const noexcept { return assigns_; }
   unsigned http_status() const noexcept { return http_status_; }
+  const std::string& id() const noexcept { return id_; }
 
 private:
   connect_result(outcome s, nlohmann::json a, unsigned h) : status_(s), assigns_(std::move(a)), http_status_(h) {}
   outcome status_;
   nlohmann::json assigns_;
   unsigned http_status_;
+  std::string id_;
 };
 
 /// Resolves a deferred connect; callable once, from any thread.

@@ -14,7 +14,8 @@ void erase_topic(self_ptr self, const std::string& topic) {
 } // namespace
 
 caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
-                             runtime_stats* stats) {
+                             runtime_stats* stats, caf::actor supervisor) {
+  self->state.supervisor = std::move(supervisor);
   self->state.max_topics = max_topics;
   self->state.max_subscribers = max_subscribers;
   self->state.stats = stats;
@@ -59,6 +60,8 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
       erase_topic(self, topic);
     },
     [self](broadcast_request& msg) {
+      // Phoenix: "disconnect" broadcast to a socket id closes those connections.
+      if (msg.event == "disconnect") self->send(self->state.supervisor, disconnect_atom::value, msg.topic);
       if (auto it = self->state.topics.find(msg.topic); it != self->state.topics.end())
         self->send(it->second.actor, std::move(msg));
     },

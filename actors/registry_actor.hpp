@@ -21,10 +21,11 @@ struct registry_state {
   std::size_t max_topics = 0;
   std::size_t max_subscribers = 0;
   runtime_stats* stats = nullptr;
+  caf::actor supervisor;  // owns the socket-id index ("disconnect" broadcasts)
   static inline const char* name = "chorus.registry";
 };
 
 caf::behavior registry_actor(caf::stateful_actor<registry_state>* self, std::size_t max_topics,
-                             std::size_t max_subscribers, runtime_stats* stats);
+                             std::size_t max_subscribers, runtime_stats* stats, caf::actor supervisor);
 
 } // namespace chorus::detail

@@ -23,8 +23,9 @@ runtime::runtime(caf::actor_system& sys, channel_config config)
   : sys_(sys), stats_(std::make_unique<runtime_stats>()) {
   validate(config);
   config_ = std::make_shared<const channel_config>(std::move(config));
-  registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_.get());
   supervisor_ = sys_.spawn(detail::channel_supervisor, config_->heartbeat_timeout());
+  registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_.get(),
+                         supervisor_);
 }
 
 runtime::~runtime() { stop(); }

@@ -1,23 +1,25 @@
 #include "actors/socket.hpp"
 
+#include "actors/pubsub.hpp"
 #include "actors/socket_actor.hpp"
 
 namespace chorus {
 
 socket::socket(std::shared_ptr<detail::socket_context> ctx, std::string topic, json join_ref, json ref)
-  : ctx_(std::move(ctx)), topic_(std::move(topic)), join_ref_(std::move(join_ref)), ref_(std::move(ref)) {}
+  : ctx_(ctx), ctx_id_(ctx.get()), topic_(std::move(topic)), join_ref_(std::move(join_ref)), ref_(std::move(ref)) {}
 
 bool socket::inside_actor() const noexcept {
   auto* current = current_socket_state();
-  return current && current->ctx.get() == ctx_.get();
+  return current && current->ctx.get() == ctx_id_;
 }
 
 template <class F>
 void socket::run(F&& fn) const {
   if (inside_actor()) {
     fn(*current_socket_state());
-  } else if (auto target = caf::actor_cast<caf::actor>(ctx_->self)) {
-    caf::anon_send(target, detail::socket_call{std::forward<F>(fn)});
+  } else if (auto ctx = ctx_.lock()) {
+    if (auto target = caf::actor_cast<caf::actor>(ctx->self))
+      caf::anon_send(target, detail::socket_call{std::forward<F>(fn)});
   }
 }
 
@@ -55,31 +57,52 @@ void socket::resolve_join(join_result result) const {
 }
 
 std::string socket::param(std::string_view name) const {
-  auto& params = ctx_->info.route_params;
-  auto it = params.find(std::string{name});
-  return it == params.end() ? std::string{} : it->second;
+  auto ctx = ctx_.lock();
+  if (!ctx) return {};
+  auto it = ctx->info.route_params.find(std::string{name});
+  return it == ctx->info.route_params.end() ? std::string{} : it->second;
 }
 
-const json& socket::query() const { return ctx_->info.params; }
+json socket::query() const {
+  auto ctx = ctx_.lock();
+  return ctx ? ctx->info.params : json::object();
+}
 
-std::string socket::auth_token() const { return ctx_->info.auth_token.value_or(""); }
+std::string socket::auth_token() const {
+  auto ctx = ctx_.lock();
+  return ctx ? ctx->info.auth_token.value_or("") : std::string{};
+}
 
 json socket::get_assign(std::string_view key) const {
-  std::lock_guard<std::mutex> lock{ctx_->mutex};
-  auto it = ctx_->assigns.find(key);
-  return it == ctx_->assigns.end() ? json() : *it;
+  auto ctx = ctx_.lock();
+  if (!ctx) return nullptr;
+  std::lock_guard<std::mutex> lock{ctx->mutex};
+  auto it = ctx->assigns.find(key);
+  return it == ctx->assigns.end() ? json() : *it;
 }
 
 void socket::assign(std::string key, json value) const {
-  std::lock_guard<std::mutex> lock{ctx_->mutex};
-  ctx_->assigns[std::move(key)] = std::move(value);
+  auto ctx = ctx_.lock();
+  if (!ctx) return;
+  std::lock_guard<std::mutex> lock{ctx->mutex};
+  ctx->assigns[std::move(key)] = std::move(value);
 }
 
 bool socket::is_joined(std::string_view topic) const {
-  std::lock_guard<std::mutex> lock{ctx_->mutex};
-  return ctx_->joined.find(topic) != ctx_->joined.end();
+  auto ctx = ctx_.lock();
+  if (!ctx) return false;
+  std::lock_guard<std::mutex> lock{ctx->mutex};
+  return ctx->joined.find(topic) != ctx->joined.end();
 }
 
-caf::actor socket::actor() const { return caf::actor_cast<caf::actor>(ctx_->self); }
+pubsub socket::bus() const {
+  auto ctx = ctx_.lock();
+  return pubsub{ctx ? ctx->registry : caf::actor{}};
+}
+
+caf::actor socket::actor() const {
+  auto ctx = ctx_.lock();
+  return ctx ? caf::actor_cast<caf::actor>(ctx->self) : caf::actor{};
+}
 
 } // namespace chorus

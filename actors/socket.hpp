@@ -3,6 +3,8 @@
 // It is a cheap copyable value: an app actor may keep one and reply or push later from
 // any thread. Inside the socket actor's callbacks the calls act at once; from elsewhere
 // they are sent to the socket actor, which keeps each channel's frames in order.
+// A handle does not keep its connection alive: once the connection is gone, sends are
+// dropped and getters return empty values (so app state may hold handles freely).
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +19,7 @@ namespace chorus {
 namespace detail {
 struct socket_context;
 }
+class pubsub;
 
 using protocol::json;
 using protocol::payload;
@@ -42,7 +45,7 @@ public:
   /// Route parameter of the mount path (":tenant" → param("tenant")); "" if absent.
   std::string param(std::string_view name) const;
   /// The connect params (query string), e.g. query()["token"].
-  const json& query() const;
+  json query() const;
   /// The auth token from Sec-WebSocket-Protocol, "" if none was sent.
   std::string auth_token() const;
   /// A copy of assign `key` (null if unset); assigns are per connection.
@@ -56,13 +59,16 @@ public:
   const json& ref() const noexcept { return ref_; }
   /// The socket actor (for monitoring, or app protocols of your own).
   caf::actor actor() const;
+  /// The node's pubsub (e.g. bus().broadcast("users_socket:42", "disconnect", {})).
+  pubsub bus() const;
 
 private:
   bool inside_actor() const noexcept;
   template <class F>
   void run(F&& fn) const;
 
-  std::shared_ptr<detail::socket_context> ctx_;
+  std::weak_ptr<detail::socket_context> ctx_;
+  const void* ctx_id_;  // identity only, never dereferenced
   std::string topic_;
   json join_ref_;
   json ref_;

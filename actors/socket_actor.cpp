@@ -43,7 +43,7 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   last_activity = last_report = self->clock().now();
   ctx->stats->connections.fetch_add(1);
   ctx->stats->connections_total.fetch_add(1);
-  self->send(supervisor, register_atom::value, caf::actor{self});
+  self->send(supervisor, register_atom::value, caf::actor{self}, result.id());
   on_connected(true, 0);
 }
 

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/origin.hpp"
+
 namespace chorus {
 
 struct server_options {
@@ -31,6 +33,9 @@ struct server_options {
   std::chrono::milliseconds close_timeout{2000};
   /// On stop(): time for sockets to close cleanly before the rest are cut.
   std::chrono::milliseconds drain_timeout{5000};
+  /// Which browser origins may connect (PROTOCOL.md §8); refusals get HTTP 403.
+  protocol::origin_policy check_origin = protocol::origin_policy::same_host;
+  std::vector<std::string> allowed_origins;  // for origin_policy::allow_list
   /// Static files: URL prefix → directory ("/" → "examples/chat/static").
   std::vector<std::pair<std::string, std::string>> static_dirs;
 };

@@ -8,6 +8,7 @@
 
 #include "actors/log.hpp"
 #include "net/session_connection.hpp"
+#include "protocol/origin.hpp"
 #include "protocol/query_string.hpp"
 #include "protocol/vsn.hpp"
 
@@ -83,6 +84,10 @@ void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
   auto target = protocol::split_target(req.target());
   auto route = server_.mount.match(target.path);
   if (!route) return refuse(404, "no socket at this path");
+  auto origin = req.find(http::field::origin);
+  if (!protocol::origin_allowed(origin == req.end() ? std::nullopt : std::optional<std::string_view>{origin->value()},
+                                req[http::field::host], server_.options.check_origin, server_.options.allowed_origins))
+    return refuse(403, "origin not allowed");
   auto params = protocol::parse_query(target.query);
   if (!params) return refuse(400, params.error().detail);
   std::optional<std::string_view> vsn;

@@ -95,3 +95,31 @@ TEST_CASE("close_all closes every connection with the given code after its leave
   CHECK((*leaves)["room:1"] == 1);
   CHECK(h.socket_count() == 0);
 }
+
+TEST_CASE("broadcasting disconnect to a socket id closes every connection with that id with 1001") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  auto cfg = counting_config(leaves);
+  cfg.connect = [](const connect_info& info) {
+    return connect_result::ok({}, "users_socket:" + info.params.value("user", ""));
+  };
+  harness h{cfg};
+  connect_info u42, u7;
+  u42.params = {{"user", "42"}};
+  u7.params = {{"user", "7"}};
+  auto a = h.connect(protocol::serializer::v2, u42);
+  auto b = h.connect(protocol::serializer::v2, u42);
+  auto other = h.connect(protocol::serializer::v2, u7);
+  h.send(a, R"(["1","1","room:1","phx_join",{}])");
+  a.conn->take();
+  h.rt().bus().broadcast("users_socket:42", "disconnect", json::object());
+  h.run();
+  CHECK(a.conn->take().empty());  // no phx_close / phx_error before the close
+  CHECK(a.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "disconnect"});
+  CHECK(b.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "disconnect"});
+  CHECK_FALSE(other.conn->closed());
+  CHECK((*leaves)["room:1"] == 1);
+  CHECK(h.topic_count() == 0);  // the id is not a topic
+  h.rt().bus().broadcast("users_socket:7", "other_event", json::object());
+  h.run();
+  CHECK_FALSE(other.conn->closed());
+}
