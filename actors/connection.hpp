@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/frames.hpp"
 
@@ -24,6 +25,20 @@ using shared_frame = std::shared_ptr<const outbound_frame>;
 /// Frames one encoded message for the wire.
 shared_frame make_shared_frame(const protocol::encoded_frame& frame);
 
+class connection;
+using connection_ptr = std::shared_ptr<connection>;
+
+/// A set of connections served by one io thread. A broadcast hands its frame to each
+/// group once, with the group's member list, instead of once per subscriber.
+class delivery_group {
+public:
+  virtual ~delivery_group() = default;
+  /// Thread-safe. Writes `frame` to every connection of `members` (all of this group)
+  /// except `skip`. `members` must not change afterwards (copy on write).
+  virtual void deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
+                       const connection* skip) = 0;
+};
+
 class connection {
 public:
   virtual ~connection() = default;
@@ -32,7 +47,8 @@ public:
   virtual void send(shared_frame frame) = 0;
   /// Sends a close frame with this code and reason, then ends the connection.
   virtual void close(std::uint16_t code, std::string reason) = 0;
+  /// The group this connection belongs to, or null (then broadcasts use send()).
+  virtual delivery_group* group() const noexcept { return nullptr; }
 };
-using connection_ptr = std::shared_ptr<connection>;
 
 } // namespace chorus

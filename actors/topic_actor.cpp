@@ -32,9 +32,27 @@ struct frame_cache {
   }
 };
 
+/// Groups connection subscribers by (delivery group, serializer). New vectors each time:
+/// lists handed to io threads earlier stay valid and unchanged.
+void rebuild_lists(topic_state& st) {
+  st.lists.clear();
+  for (auto& sub : st.subscribers) {
+    if (!sub.conn) continue;
+    auto* group = sub.conn->group();
+    if (!group) continue;
+    auto it = std::find_if(st.lists.begin(), st.lists.end(),
+                           [&](const member_list& l) { return l.group == group && l.ser == sub.ser; });
+    if (it == st.lists.end())
+      it = st.lists.insert(st.lists.end(), member_list{group, sub.ser, std::make_shared<std::vector<connection_ptr>>()});
+    it->members->push_back(sub.conn);
+  }
+  st.lists_stale = false;
+}
+
 void remove_where(self_ptr self, auto pred) {
   auto& subs = self->state.subscribers;
   subs.erase(std::remove_if(subs.begin(), subs.end(), pred), subs.end());
+  self->state.lists_stale = true;
   if (subs.empty())  // ask to retire; the registry decides (a subscribe may be in flight)
     self->send(self->state.registry, retire_atom::value, self->state.topic, self->state.subscribes_seen);
 }
@@ -65,6 +83,7 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
           self->monitor(req.sub.owner);
           st.subscribers.push_back(req.sub);
         }
+        st.lists_stale = true;
         // Written before any later broadcast of this topic: the join reply comes first.
         if (req.first_frame && req.sub.conn) req.sub.conn->send(req.first_frame);
       }
@@ -85,15 +104,23 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
       remove_where(self, [&](const subscriber& s) { return s.owner.address() == owner; });
     },
     [self](broadcast_request& msg) {
+      auto& st = self->state;
+      if (st.lists_stale) rebuild_lists(st);
       frame_cache cache{msg, {}};
-      for (auto& sub : self->state.subscribers) {
-        if (msg.except && sub.owner.address() == msg.except) continue;
-        if (sub.conn) {
-          if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
-        } else {
-          self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
+      const connection* skip = nullptr;
+      for (auto& sub : st.subscribers) {
+        if (msg.except && sub.owner.address() == msg.except) {
+          skip = sub.conn.get();
+          continue;
         }
+        // Grouped connections are served below; the rest one by one.
+        if (!sub.conn) self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
+        else if (!sub.conn->group())
+          if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
       }
+      // One hand-over per io thread and serializer, not one per subscriber.
+      for (auto& list : st.lists)
+        if (auto frame = cache.get(list.ser)) list.group->deliver(std::move(frame), list.members, skip);
     },
     [self](count_atom) -> std::size_t { return self->state.subscribers.size(); },
     [self](retire_atom) { self->quit(); },  // the registry's go-ahead

@@ -12,6 +12,14 @@
 
 namespace chorus::detail {
 
+/// The connection subscribers of one delivery group (io thread) and serializer: what a
+/// broadcast hands over in one piece.
+struct member_list {
+  delivery_group* group = nullptr;
+  protocol::serializer ser = protocol::serializer::v2;
+  std::shared_ptr<std::vector<connection_ptr>> members;
+};
+
 struct topic_state {
   std::string topic;
   caf::actor registry;
@@ -19,6 +27,8 @@ struct topic_state {
   runtime_stats* stats = nullptr;
   std::vector<subscriber> subscribers;
   std::uint64_t subscribes_seen = 0;  // compared by the registry before it lets us retire
+  std::vector<member_list> lists;     // rebuilt from `subscribers` after membership changes
+  bool lists_stale = true;
   static inline const char* name = "chorus.topic";
 };
 

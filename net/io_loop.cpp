@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "net/session_connection.hpp"
+
 namespace chorus::net_detail {
 
 io_loop::io_loop() : guard_(boost::asio::make_work_guard(ctx_)) {}
@@ -24,12 +26,17 @@ void io_loop::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void io_loop::post_frame(std::weak_ptr<loop_client> client, shared_frame frame) {
-  enqueue({std::move(client), std::move(frame), std::nullopt, {}});
+void io_loop::post_frame(std::shared_ptr<session_connection> conn, shared_frame frame) {
+  enqueue({std::move(frame), std::move(conn), nullptr, nullptr, std::nullopt, {}});
 }
 
-void io_loop::post_close(std::weak_ptr<loop_client> client, std::uint16_t code, std::string reason) {
-  enqueue({std::move(client), nullptr, code, std::move(reason)});
+void io_loop::post_close(std::shared_ptr<session_connection> conn, std::uint16_t code, std::string reason) {
+  enqueue({nullptr, std::move(conn), nullptr, nullptr, code, std::move(reason)});
+}
+
+void io_loop::deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
+                      const connection* skip) {
+  enqueue({std::move(frame), nullptr, std::move(members), skip, std::nullopt, {}});
 }
 
 void io_loop::enqueue(command cmd) {
@@ -66,15 +73,25 @@ void io_loop::apply_inbox() {
     wake_pending_ = false;
   }
   for (auto& cmd : applying_) {
-    auto client = cmd.client.lock();
-    if (!client) continue;
-    if (cmd.close) client->close_with(*cmd.close, std::move(cmd.reason));
-    else client->send_frame(std::move(cmd.frame));
+    if (cmd.members) {
+      // Every member of this group is one of our session_connections.
+      for (auto& member : *cmd.members) {
+        if (member.get() == cmd.skip) continue;
+        if (auto* session = static_cast<session_connection*>(member.get())->session()) session->send_frame(cmd.frame);
+      }
+    } else if (auto* session = cmd.conn->session()) {
+      if (cmd.close) session->close_with(*cmd.close, std::move(cmd.reason));
+      else session->send_frame(std::move(cmd.frame));
+    }
   }
   applying_.clear();
 }
 
 void io_loop::flush_dirty() {
+  if (frames_out > 0 && frames_counter_) {
+    frames_counter_->fetch_add(std::exchange(frames_out, 0), std::memory_order_relaxed);
+    bytes_counter_->fetch_add(std::exchange(bytes_out, 0), std::memory_order_relaxed);
+  }
   flushing_.swap(dirty_);
   for (auto& client : flushing_) {
     client->dirty = false;

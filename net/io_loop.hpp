@@ -28,10 +28,12 @@ public:
   bool dirty = false;  // io-thread only
 };
 
-class io_loop {
+class session_connection;
+
+class io_loop : public delivery_group {
 public:
   io_loop();
-  ~io_loop();
+  ~io_loop() override;
 
   boost::asio::io_context& context() noexcept { return ctx_; }
   void start();
@@ -39,17 +41,29 @@ public:
   void join();
 
   /// Thread-safe: called from actor threads. Applied on the io thread in order.
-  void post_frame(std::weak_ptr<loop_client> client, shared_frame frame);
-  void post_close(std::weak_ptr<loop_client> client, std::uint16_t code, std::string reason);
+  void post_frame(std::shared_ptr<session_connection> conn, shared_frame frame);
+  void post_close(std::shared_ptr<session_connection> conn, std::uint16_t code, std::string reason);
+  void deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
+               const connection* skip) override;
 
   /// io-thread only: flush this client at the end of the current pass.
   void mark_dirty(const std::shared_ptr<loop_client>& client);
 
+  /// Where a pass's outbound counts are added (once per pass, not per frame).
+  void set_counters(std::atomic<std::uint64_t>* frames, std::atomic<std::uint64_t>* bytes) noexcept {
+    frames_counter_ = frames;
+    bytes_counter_ = bytes;
+  }
+  std::uint64_t frames_out = 0;  // io-thread only: this pass's outbound frames and bytes
+  std::uint64_t bytes_out = 0;
+
 private:
   struct command {
-    std::weak_ptr<loop_client> client;
-    shared_frame frame;                  // a frame to queue, or
-    std::optional<std::uint16_t> close;  // a close with this code
+    shared_frame frame;
+    std::shared_ptr<session_connection> conn;                 // one connection, or
+    std::shared_ptr<const std::vector<connection_ptr>> members;  // a broadcast's members
+    const connection* skip = nullptr;
+    std::optional<std::uint16_t> close;  // instead of a frame: close with this code
     std::string reason;
   };
   void enqueue(command cmd);
@@ -66,6 +80,8 @@ private:
   bool wake_pending_ = false;
   std::vector<std::shared_ptr<loop_client>> dirty_;
   std::vector<std::shared_ptr<loop_client>> flushing_;
+  std::atomic<std::uint64_t>* frames_counter_ = nullptr;
+  std::atomic<std::uint64_t>* bytes_counter_ = nullptr;
 };
 
 } // namespace chorus::net_detail

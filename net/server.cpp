@@ -22,7 +22,10 @@ using net_detail::io_loop;
 struct server::impl {
   impl(channel_endpoint& endpoint, server_options opts)
     : ctx{opts, endpoint, protocol::mount_path{opts.mount}, net_detail::static_files{opts.static_dirs}} {
-    for (unsigned i = 0; i < std::max(1u, ctx.options.io_threads); ++i) loops.push_back(std::make_unique<io_loop>());
+    for (unsigned i = 0; i < std::max(1u, ctx.options.io_threads); ++i) {
+      loops.push_back(std::make_unique<io_loop>());
+      loops.back()->set_counters(&endpoint.stats().frames_out, &endpoint.stats().bytes_out);
+    }
   }
 
   void accept_next() {

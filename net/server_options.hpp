@@ -1,16 +1,25 @@
 #pragma once
 // Transport settings: every limit, timeout and thread count of net/, with its default.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#include <sched.h>
 
 #include "protocol/origin.hpp"
 
 namespace chorus {
+
+/// Cores this process may run on (its affinity mask, so `taskset -c 0` counts as one).
+inline unsigned available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return 1;
+}
 
 struct server_options {
   std::string host = "127.0.0.1";
@@ -19,7 +28,7 @@ struct server_options {
   /// Segments like ":tenant" become route params (socket::param).
   std::string mount = "/socket";
   /// io threads, one io_context each, connections pinned to one (default: one per core).
-  unsigned io_threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned io_threads = available_cores();
   /// Largest inbound WebSocket message; bigger ones close the connection with 1009.
   std::size_t max_frame_bytes = 1 << 20;
   /// Bytes queued for one connection before it is a slow consumer (close 1013). 1 MiB,

@@ -1,7 +1,7 @@
 #pragma once
 // The actors' view of a session (the seam's net side): hands frames and closes to the
-// session's io thread. Holds the session weakly: app code may keep socket handles long
-// after the TCP connection is gone.
+// session's io thread. It does not own the session: app code may keep socket handles
+// long after the TCP connection is gone; the session detaches itself when it ends.
 #include <memory>
 
 #include "actors/connection.hpp"
@@ -9,17 +9,22 @@
 
 namespace chorus::net_detail {
 
-class session_connection : public connection {
+class session_connection : public connection, public std::enable_shared_from_this<session_connection> {
 public:
-  session_connection(std::weak_ptr<loop_client> session, io_loop& loop)
-    : session_(std::move(session)), loop_(loop) {}
-  void send(shared_frame frame) override { loop_.post_frame(session_, std::move(frame)); }
+  session_connection(loop_client* session, io_loop& loop) : session_(session), loop_(loop) {}
+
+  void send(shared_frame frame) override { loop_.post_frame(shared_from_this(), std::move(frame)); }
   void close(std::uint16_t code, std::string reason) override {
-    loop_.post_close(session_, code, std::move(reason));
+    loop_.post_close(shared_from_this(), code, std::move(reason));
   }
+  delivery_group* group() const noexcept override { return &loop_; }
+
+  /// io-thread only: the live session, or null once it has ended.
+  loop_client* session() const noexcept { return session_; }
+  void detach() noexcept { session_ = nullptr; }
 
 private:
-  std::weak_ptr<loop_client> session_;
+  loop_client* session_;
   io_loop& loop_;
 };
 

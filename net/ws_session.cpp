@@ -31,6 +31,7 @@ ws_session::ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_conte
 }
 
 ws_session::~ws_session() {
+  if (conn_) conn_->detach();
   if (counted_open_) server_.websockets.fetch_sub(1);
   server_.sessions.fetch_sub(1);
   notify_closed();
@@ -111,8 +112,8 @@ void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
   answer_protocol_ = offer->answer();
   phase_ = phase::connecting;
   std::weak_ptr<ws_session> weak = shared_from_this();
-  auto conn = std::make_shared<session_connection>(weak, loop_);
-  link_ = server_.endpoint.open_socket(conn, std::move(info), *ser, [weak, &loop = loop_](bool ok, unsigned status) {
+  conn_ = std::make_shared<session_connection>(this, loop_);
+  link_ = server_.endpoint.open_socket(conn_, std::move(info), *ser, [weak, &loop = loop_](bool ok, unsigned status) {
     asio::post(loop.context(), [weak, ok, status] {
       if (auto self = weak.lock()) self->on_connect_decided(ok, status);
     });
@@ -169,9 +170,8 @@ void ws_session::send_frame(shared_frame frame) {
     queue.drop_unstarted();
     return start_close(1013, "slow consumer");
   }
-  auto& stats = server_.endpoint.stats();
-  stats.frames_out.fetch_add(1, std::memory_order_relaxed);
-  stats.bytes_out.fetch_add(frame->bytes.size(), std::memory_order_relaxed);
+  ++loop_.frames_out;  // summed into the shared counters once per pass, not per frame
+  loop_.bytes_out += frame->bytes.size();
   queue.push(std::move(frame));
   mark_dirty();
 }
@@ -265,6 +265,8 @@ void ws_session::notify_closed() {
   told_socket_ = true;
 }
 
-void ws_session::mark_dirty() { loop_.mark_dirty(shared_from_this()); }
+void ws_session::mark_dirty() {
+  if (!dirty) loop_.mark_dirty(shared_from_this());  // (no refcount traffic when already queued)
+}
 
 } // namespace chorus::net_detail

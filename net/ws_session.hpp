@@ -14,6 +14,7 @@
 #include "net/corking_stream.hpp"
 #include "net/io_loop.hpp"
 #include "net/server_context.hpp"
+#include "net/session_connection.hpp"
 
 namespace chorus::net_detail {
 
@@ -58,6 +59,7 @@ private:
   std::optional<http::request_parser<http::empty_body>> parser_;
   asio::steady_timer timer_;
   socket_link link_;
+  std::shared_ptr<session_connection> conn_;  // what the actors hold; detached when we end
   std::string peer_;
   std::string answer_protocol_;  // Sec-WebSocket-Protocol answer ("phoenix" when offered)
   phase phase_ = phase::http;

@@ -1,5 +1,6 @@
 #include "serve.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <thread>
+
+#include <sched.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -55,8 +58,9 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
   channel_config channels;
   server_options net;
   net.static_dirs = std::move(defaults.static_dirs);
-  std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  std::size_t workers = available_cores();
   std::string origins;
+  std::string sched_batch = "on";
 
   std::map<std::string, flag> flags{
     {"--host", {"address to listen on (127.0.0.1)", text(net.host)}},
@@ -75,6 +79,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--check-origin", {"same-host | off | a comma-separated allow-list (same-host)", text(origins)}},
     {"--io-threads", {"io threads (one per core)", number(net.io_threads)}},
     {"--workers", {"CAF scheduler threads (one per core)", number(workers)}},
+    {"--sched-batch", {"run every thread under SCHED_BATCH: on | off (on)", text(sched_batch)}},
   };
   for (std::size_t i = 0; i < net.static_dirs.size(); ++i) {
     auto& [prefix, dir] = net.static_dirs[i];
@@ -122,6 +127,17 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // SCHED_BATCH (inherited by every thread started below): a woken thread does not
+  // preempt the running one, so the io thread finishes its pass (reading many frames)
+  // before the actor worker runs, and the worker handles all of them before the io
+  // thread flushes. On a shared core this turns a context switch per message into one
+  // per batch (measured: 3.6 M → 5.3 M broadcast frames/s, README "Performance"). An
+  // idle CPU still runs a woken thread at once, so quiet-time latency is unchanged.
+  if (sched_batch == "on") {
+    sched_param param{};
+    if (sched_setscheduler(0, SCHED_BATCH, &param) != 0)
+      log_line(log_level::warn, defaults.name, std::string{"SCHED_BATCH not available: "} + std::strerror(errno));
+  }
   auto fds = raise_open_file_limit();
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", workers);
