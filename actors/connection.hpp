@@ -15,15 +15,18 @@ namespace chorus {
 /// are unmasked, so one outbound_frame is valid on every connection: a broadcast is
 /// built once and the same immutable bytes are shared by all subscribers.
 struct outbound_frame {
-  std::string bytes;
+  std::string bytes;          // the wire bytes start at `start` (room left by the encoder)
+  std::size_t start = 0;
   std::uint8_t header_size = 0;
   bool binary = false;
-  std::string_view body() const noexcept { return std::string_view{bytes}.substr(header_size); }
+  std::string_view wire() const noexcept { return std::string_view{bytes}.substr(start); }
+  std::string_view body() const noexcept { return wire().substr(header_size); }
 };
 using shared_frame = std::shared_ptr<const outbound_frame>;
 
-/// Frames one encoded message for the wire.
-shared_frame make_shared_frame(const protocol::encoded_frame& frame);
+/// Frames one encoded message for the wire, writing the header into the room the
+/// encoder left in front of the body (the buffer is taken over, not copied).
+shared_frame make_shared_frame(protocol::encoded_frame frame);
 
 class connection;
 using connection_ptr = std::shared_ptr<connection>;

@@ -75,7 +75,7 @@ struct socket_actor_state {
   void reply_error(const protocol::message& msg, const json& join_ref, std::string_view reason, refusal why);
   void broadcast(const std::string& topic, std::string_view event, const payload& body, bool skip_self);
   void write(shared_frame frame);
-  void write(const protocol::result<protocol::encoded_frame>& frame);
+  void write(protocol::result<protocol::encoded_frame> frame);
   channel_entry* find_channel(std::string_view topic, const json& join_ref);
 
   /// Runs an app callback with this socket as "current" (so socket handles act

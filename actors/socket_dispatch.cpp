@@ -95,7 +95,7 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
     // The topic actor writes the reply itself, ahead of any broadcast it sends later.
     self->send(ctx->registry,
                subscribe_request{topic, subscriber{caf::actor{self}, ctx->conn, ctx->ser, entry->sub_id},
-                                 reply_frame ? make_shared_frame(*reply_frame) : nullptr, caf::actor{self}});
+                                 reply_frame ? make_shared_frame(std::move(*reply_frame)) : nullptr, caf::actor{self}});
     return;
   }
   if (result.response() != json{{"reason", "join crashed"}}) ctx->stats->count(refusal::join_rejected);

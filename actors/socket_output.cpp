@@ -15,8 +15,8 @@ void socket_actor_state::write(shared_frame frame) {
   if (open && frame) ctx->conn->send(std::move(frame));
 }
 
-void socket_actor_state::write(const protocol::result<protocol::encoded_frame>& frame) {
-  if (frame) write(make_shared_frame(*frame));
+void socket_actor_state::write(protocol::result<protocol::encoded_frame> frame) {
+  if (frame) write(make_shared_frame(std::move(*frame)));
   else log_line(log_level::warn, "socket", ctx->info.peer + ": frame not sent: " + frame.error().detail);
 }
 
@@ -26,11 +26,11 @@ void socket_actor_state::push(const std::string& topic, const json& join_ref, st
   if (!entry) return;  // that channel has ended: its join_ref would be stale anyway
   auto frame = protocol::encode_push(ctx->ser, join_ref, topic, event, body);
   if (!frame) {
-    write(frame);  // logs why
+    write(std::move(frame));  // logs why
     return;
   }
-  if (entry->state == channel_entry::phase::joined) write(make_shared_frame(*frame));
-  else entry->outbox.push_back(make_shared_frame(*frame));  // after the join reply
+  if (entry->state == channel_entry::phase::joined) write(make_shared_frame(std::move(*frame)));
+  else entry->outbox.push_back(make_shared_frame(std::move(*frame)));  // after the join reply
 }
 
 void socket_actor_state::reply(const std::string& topic, const json& join_ref, const json& ref,
@@ -38,9 +38,9 @@ void socket_actor_state::reply(const std::string& topic, const json& join_ref, c
   auto frame = protocol::encode_reply(ctx->ser, join_ref, ref, topic, status, response);
   auto* entry = join_ref.is_null() ? nullptr : find_channel(topic, join_ref);
   if (frame && entry && entry->state != channel_entry::phase::joined)
-    entry->outbox.push_back(make_shared_frame(*frame));
+    entry->outbox.push_back(make_shared_frame(std::move(*frame)));
   else
-    write(frame);
+    write(std::move(frame));
 }
 
 void socket_actor_state::reply_error(const protocol::message& msg, const json& join_ref,

@@ -21,7 +21,7 @@ struct frame_cache {
     if (!frames[i] && !failed[i]) {
       auto enc = protocol::encode_broadcast(ser, msg.topic, msg.event, msg.body);
       if (enc) {
-        frames[i] = make_shared_frame(*enc);
+        frames[i] = make_shared_frame(std::move(*enc));
       } else {
         failed[i] = true;
         log_line(log_level::warn, "topic", msg.topic + ": broadcast \"" + msg.event +

@@ -3,16 +3,17 @@
 namespace chorus::net_detail {
 
 void output_queue::push(shared_frame frame) {
-  if (!frame || frame->bytes.empty()) return;
-  bytes_ += frame->bytes.size();
+  if (!frame || frame->wire().empty()) return;
+  bytes_ += frame->wire().size();
   chunks_.push_back({std::move(frame), 0});
 }
 
 std::size_t output_queue::gather(iovec* out, std::size_t max) const noexcept {
   std::size_t n = 0;
   for (auto it = chunks_.begin(); it != chunks_.end() && n < max; ++it, ++n) {
-    out[n].iov_base = const_cast<char*>(it->frame->bytes.data() + it->offset);
-    out[n].iov_len = it->frame->bytes.size() - it->offset;
+    auto wire = it->frame->wire();
+    out[n].iov_base = const_cast<char*>(wire.data() + it->offset);
+    out[n].iov_len = wire.size() - it->offset;
   }
   return n;
 }
@@ -21,7 +22,7 @@ void output_queue::consume(std::size_t n) noexcept {
   bytes_ -= n;
   while (n > 0) {
     auto& front = chunks_.front();
-    std::size_t left = front.frame->bytes.size() - front.offset;
+    std::size_t left = front.frame->wire().size() - front.offset;
     if (n < left) {
       front.offset += n;
       return;
@@ -34,7 +35,7 @@ void output_queue::consume(std::size_t n) noexcept {
 void output_queue::drop_unstarted() noexcept {
   std::size_t keep = !chunks_.empty() && chunks_.front().offset > 0 ? 1 : 0;
   while (chunks_.size() > keep) {
-    bytes_ -= chunks_.back().frame->bytes.size();
+    bytes_ -= chunks_.back().frame->wire().size();
     chunks_.pop_back();
   }
 }

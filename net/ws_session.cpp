@@ -163,7 +163,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t bytes) {
 void ws_session::send_frame(shared_frame frame) {
   if (phase_ != phase::open || ws_.next_layer().failed()) return;  // nothing may follow a close frame
   auto& queue = ws_.next_layer().queue();
-  if (queue.bytes() + frame->bytes.size() > server_.options.max_outbound_bytes) {
+  if (queue.bytes() + frame->wire().size() > server_.options.max_outbound_bytes) {
     server_.slow_consumers.fetch_add(1);
     log_line(log_level::warn, "net", peer_ + ": slow consumer, " + std::to_string(queue.bytes()) +
                                        " bytes queued; closing 1013");
@@ -171,7 +171,7 @@ void ws_session::send_frame(shared_frame frame) {
     return start_close(1013, "slow consumer");
   }
   ++loop_.frames_out;  // summed into the shared counters once per pass, not per frame
-  loop_.bytes_out += frame->bytes.size();
+  loop_.bytes_out += frame->wire().size();
   queue.push(std::move(frame));
   mark_dirty();
 }

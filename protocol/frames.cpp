@@ -1,5 +1,6 @@
 #include "protocol/frames.hpp"
 
+#include "protocol/json_text.hpp"
 #include "protocol/v1_serializer.hpp"
 #include "protocol/v2_binary.hpp"
 #include "protocol/v2_serializer.hpp"
@@ -8,13 +9,27 @@ namespace chorus::protocol {
 
 namespace {
 
+encoded_frame with_room() {
+  encoded_frame f;
+  f.buffer.reserve(128);
+  f.buffer.assign(frame_header_room, '\0');
+  f.body_offset = frame_header_room;
+  return f;
+}
+
 encoded_frame text(serializer ser, const message& msg) {
-  return {ser == serializer::v1 ? encode_v1(msg) : encode_v2(msg), false};
+  auto f = with_room();
+  if (ser == serializer::v1) append_v1(f.buffer, msg);
+  else append_v2(f.buffer, msg);
+  return f;
 }
 
 result<encoded_frame> binary_frame(result<std::string> bytes) {
   if (!bytes) return bytes.error();
-  return encoded_frame{std::move(*bytes), true};
+  auto f = with_room();
+  f.buffer += *bytes;
+  f.binary = true;
+  return f;
 }
 
 std::string ref_text(const json& ref) {
@@ -30,13 +45,37 @@ result<encoded_frame> encode_reply(serializer ser, const json& join_ref, const j
                                    const payload& response) {
   if (auto* bin = std::get_if<binary>(&response); bin && ser == serializer::v2)
     return binary_frame(encode_binary_reply(ref_text(join_ref), ref_text(ref), topic, status, bin->bytes));
-  json response_json = std::holds_alternative<json>(response)
-                        ? std::get<json>(response)
-                        : v1_binary_payload(std::get<binary>(response));
-  // nlohmann objects are ordered by key, so "response" precedes "status" as in Phoenix.
-  message msg{join_ref, ref, std::string{topic}, events::reply,
-              json{{"response", std::move(response_json)}, {"status", std::string{status}}}};
-  return text(ser, msg);
+  // Written directly (no intermediate JSON object): "response" before "status", as Phoenix.
+  auto f = with_room();
+  auto& out = f.buffer;
+  auto write_body = [&] {
+    out += "{\"response\":";
+    if (auto* js = std::get_if<json>(&response)) append_json(out, *js);
+    else append_json(out, v1_binary_payload(std::get<binary>(response)));
+    out += ",\"status\":";
+    append_json_string(out, status);
+    out += '}';
+  };
+  if (ser == serializer::v2) {
+    out += '[';
+    append_json(out, join_ref);
+    out += ',';
+    append_json(out, ref);
+    out += ',';
+    append_json_string(out, topic);
+    out += ",\"phx_reply\",";
+    write_body();
+    out += ']';
+  } else {
+    out += "{\"event\":\"phx_reply\",\"payload\":";
+    write_body();
+    out += ",\"ref\":";
+    append_json(out, ref);
+    out += ",\"topic\":";
+    append_json_string(out, topic);
+    out += '}';
+  }
+  return f;
 }
 
 result<encoded_frame> encode_push(serializer ser, const json& join_ref, std::string_view topic,

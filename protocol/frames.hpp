@@ -11,10 +11,15 @@
 
 namespace chorus::protocol {
 
+/// Bytes kept free in front of every encoded body, so the WebSocket header can be
+/// written in place (no second buffer and copy per frame).
+inline constexpr std::size_t frame_header_room = 10;
+
 struct encoded_frame {
-  std::string data;
-  bool binary = false;  // WebSocket opcode: binary (V2 binary frames) or text
-  friend bool operator==(const encoded_frame&, const encoded_frame&) = default;
+  std::string buffer;           // [room for the WebSocket header][body]
+  std::size_t body_offset = 0;
+  bool binary = false;          // WebSocket opcode: binary (V2 binary frames) or text
+  std::string_view body() const noexcept { return std::string_view{buffer}.substr(body_offset); }
 };
 
 /// Reply to a client message: {"response":<payload>,"status":<status>}; a binary payload

@@ -13,7 +13,11 @@ json v1_binary_payload(const binary& data) {
 
 std::string encode_v1(const message& msg) {
   std::string out;
-  out.reserve(64 + msg.topic.size() + msg.event.size());
+  append_v1(out, msg);
+  return out;
+}
+
+void append_v1(std::string& out, const message& msg) {
   out += "{\"event\":";
   append_json_string(out, msg.event);
   out += ",\"payload\":";
@@ -27,7 +31,6 @@ std::string encode_v1(const message& msg) {
   out += ",\"topic\":";
   append_json_string(out, msg.topic);
   out += '}';
-  return out;
 }
 
 result<message> decode_v1(std::string_view text) {

@@ -12,6 +12,8 @@ namespace chorus::protocol {
 /// join_ref. A binary payload cannot be expressed in V1; it is sent as
 /// {"binary":"<base64>"} so V1 subscribers still receive it (documented in the README).
 std::string encode_v1(const message& msg);
+/// encode_v1 into the end of `out`.
+void append_v1(std::string& out, const message& msg);
 
 /// The V1 stand-in for binary data: {"binary":"<base64>"}.
 json v1_binary_payload(const binary& data);

@@ -8,7 +8,11 @@ namespace chorus::protocol {
 
 std::string encode_v2(const message& msg) {
   std::string out;
-  out.reserve(48 + msg.topic.size() + msg.event.size());
+  append_v2(out, msg);
+  return out;
+}
+
+void append_v2(std::string& out, const message& msg) {
   out += '[';
   append_json(out, msg.join_ref);
   out += ',';
@@ -20,7 +24,6 @@ std::string encode_v2(const message& msg) {
   out += ',';
   append_json(out, std::get<json>(msg.body));
   out += ']';
-  return out;
 }
 
 result<message> decode_v2(std::string_view text) {

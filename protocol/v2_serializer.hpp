@@ -11,6 +11,8 @@ namespace chorus::protocol {
 /// [join_ref, ref, topic, event, payload]; requires a JSON payload (binary payloads use
 /// v2_binary.hpp).
 std::string encode_v2(const message& msg);
+/// encode_v2 into the end of `out`.
+void append_v2(std::string& out, const message& msg);
 
 /// C→S: a JSON array of at least five elements (extra elements ignored, as Phoenix).
 result<message> decode_v2(std::string_view text);

@@ -14,6 +14,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
 
 #include "actors/log.hpp"
 #include "actors/runtime.hpp"
@@ -61,6 +62,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
   std::size_t workers = available_cores();
   std::string origins;
   std::string sched_batch = "on";
+  std::string policy = "sharing";
 
   std::map<std::string, flag> flags{
     {"--host", {"address to listen on (127.0.0.1)", text(net.host)}},
@@ -79,6 +81,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--check-origin", {"same-host | off | a comma-separated allow-list (same-host)", text(origins)}},
     {"--io-threads", {"io threads (one per core)", number(net.io_threads)}},
     {"--workers", {"CAF scheduler threads (one per core)", number(workers)}},
+    {"--scheduler", {"CAF scheduler policy: sharing | stealing (sharing)", text(policy)}},
     {"--sched-batch", {"run every thread under SCHED_BATCH: on | off (on)", text(sched_batch)}},
   };
   for (std::size_t i = 0; i < net.static_dirs.size(); ++i) {
@@ -141,6 +144,14 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
   auto fds = raise_open_file_limit();
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", workers);
+  // "sharing": idle workers block on a condition variable. CAF's work stealing polls
+  // with short sleeps instead, which on a busy shared core costs a context switch
+  // every 50 us per idle worker.
+  if (policy != "sharing" && policy != "stealing") {
+    std::cerr << defaults.name << ": --scheduler must be sharing or stealing\n";
+    return 2;
+  }
+  cfg.set("scheduler.policy", policy == "sharing" ? caf::atom("sharing") : caf::atom("stealing"));
   cfg.set("scheduler.max-throughput", 300);  // a busy socket cannot hold a worker forever
   int code = 0;
   {

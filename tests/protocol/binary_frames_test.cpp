@@ -37,20 +37,20 @@ TEST_CASE("the generic builders pick binary frames for byte payloads on V2") {
   auto reply = encode_reply(serializer::v2, "1", "2", "room:1", "ok", binary{from_hex("0909")});
   REQUIRE(reply.has_value());
   CHECK(reply->binary);
-  CHECK(to_hex(reply->data) == "01 01 01 06 02 31 32 72 6f 6f 6d 3a 31 6f 6b 09 09");
+  CHECK(to_hex(reply->body()) == "01 01 01 06 02 31 32 72 6f 6f 6d 3a 31 6f 6b 09 09");
   auto push = encode_push(serializer::v2, "1", "room:1", "hi", binary{from_hex("010203")});
-  CHECK(to_hex(push->data) == "00 01 06 02 31 72 6f 6f 6d 3a 31 68 69 01 02 03");
+  CHECK(to_hex(push->body()) == "00 01 06 02 31 72 6f 6f 6d 3a 31 68 69 01 02 03");
   auto bcast = encode_broadcast(serializer::v2, "room:1", "img", binary{from_hex("07")});
-  CHECK(to_hex(bcast->data) == "02 06 03 72 6f 6f 6d 3a 31 69 6d 67 07");
+  CHECK(to_hex(bcast->body()) == "02 06 03 72 6f 6f 6d 3a 31 69 6d 67 07");
 }
 
 TEST_CASE("binary payloads reach V1 connections as base64 text") {
   auto bcast = encode_broadcast(serializer::v1, "room:1", "img", binary{from_hex("07 08")});
   REQUIRE(bcast.has_value());
   CHECK_FALSE(bcast->binary);
-  CHECK(bcast->data == R"({"event":"img","payload":{"binary":"Bwg="},"ref":null,"topic":"room:1"})");
+  CHECK(bcast->body() == R"({"event":"img","payload":{"binary":"Bwg="},"ref":null,"topic":"room:1"})");
   auto reply = encode_reply(serializer::v1, "1", "2", "room:1", "ok", binary{"\x09"});
-  CHECK(reply->data ==
+  CHECK(reply->body() ==
         R"({"event":"phx_reply","payload":{"response":{"binary":"CQ=="},"status":"ok"},"ref":"2","topic":"room:1"})");
 }
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/frames.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/v1_serializer.hpp"
 #include "protocol/v2_serializer.hpp"
 
@@ -22,15 +23,15 @@ TEST_CASE("V2 client frames from PROTOCOL.md 2.1 decode field by field") {
 }
 
 TEST_CASE("V2 server frames from PROTOCOL.md 2.1 encode exactly") {
-  CHECK(encode_reply(serializer::v2, "3", "3", "room:lobby", "ok", json::object())->data ==
+  CHECK(encode_reply(serializer::v2, "3", "3", "room:lobby", "ok", json::object())->body() ==
         R"(["3","3","room:lobby","phx_reply",{"response":{},"status":"ok"}])");
-  CHECK(encode_reply(serializer::v2, "3", "4", "room:lobby", "ok", json{{"id", 9}})->data ==
+  CHECK(encode_reply(serializer::v2, "3", "4", "room:lobby", "ok", json{{"id", 9}})->body() ==
         R"(["3","4","room:lobby","phx_reply",{"response":{"id":9},"status":"ok"}])");
-  CHECK(encode_push(serializer::v2, "3", "room:lobby", "presence_state", json::object())->data ==
+  CHECK(encode_push(serializer::v2, "3", "room:lobby", "presence_state", json::object())->body() ==
         R"(["3",null,"room:lobby","presence_state",{}])");
-  CHECK(encode_broadcast(serializer::v2, "room:lobby", "new_msg", json{{"body", "hi"}})->data ==
+  CHECK(encode_broadcast(serializer::v2, "room:lobby", "new_msg", json{{"body", "hi"}})->body() ==
         R"([null,null,"room:lobby","new_msg",{"body":"hi"}])");
-  CHECK(encode_reply(serializer::v2, nullptr, "5", "phoenix", "ok", json::object())->data ==
+  CHECK(encode_reply(serializer::v2, nullptr, "5", "phoenix", "ok", json::object())->body() ==
         R"([null,"5","phoenix","phx_reply",{"response":{},"status":"ok"}])");
 }
 
@@ -40,11 +41,11 @@ TEST_CASE("V1 frames from PROTOCOL.md 2.2: four keys, alphabetical, never join_r
   CHECK(join->join_ref == "1");
   CHECK(join->ref == "1");
   CHECK(join->event == "phx_join");
-  CHECK(encode_reply(serializer::v1, "1", "1", "room:lobby", "ok", json::object())->data ==
+  CHECK(encode_reply(serializer::v1, "1", "1", "room:lobby", "ok", json::object())->body() ==
         R"({"event":"phx_reply","payload":{"response":{},"status":"ok"},"ref":"1","topic":"room:lobby"})");
-  CHECK(encode_broadcast(serializer::v1, "room:lobby", "new_msg", json{{"body", "hi"}})->data ==
+  CHECK(encode_broadcast(serializer::v1, "room:lobby", "new_msg", json{{"body", "hi"}})->body() ==
         R"({"event":"new_msg","payload":{"body":"hi"},"ref":null,"topic":"room:lobby"})");
-  CHECK(encode_push(serializer::v1, "1", "room:lobby", "n", json::object())->data ==
+  CHECK(encode_push(serializer::v1, "1", "room:lobby", "n", json::object())->body() ==
         R"({"event":"n","payload":{},"ref":null,"topic":"room:lobby"})");
 }
 
@@ -56,23 +57,23 @@ TEST_CASE("V1 without join_ref decodes with a null join_ref") {
 }
 
 TEST_CASE("phx_close and phx_error carry the join_ref as ref") {
-  CHECK(encode_close(serializer::v2, "3", "room:lobby").data == R"(["3","3","room:lobby","phx_close",{}])");
-  CHECK(encode_error(serializer::v2, "3", "room:lobby").data ==
+  CHECK(encode_close(serializer::v2, "3", "room:lobby").body() == R"(["3","3","room:lobby","phx_close",{}])");
+  CHECK(encode_error(serializer::v2, "3", "room:lobby").body() ==
         R"(["3","3","room:lobby","phx_error",{"reason":"channel_crash"}])");
-  CHECK(encode_close(serializer::v1, nullptr, "t").data == R"({"event":"phx_close","payload":{},"ref":null,"topic":"t"})");
+  CHECK(encode_close(serializer::v1, nullptr, "t").body() == R"({"event":"phx_close","payload":{},"ref":null,"topic":"t"})");
 }
 
 TEST_CASE("output is compact with raw UTF-8 and never throws on invalid app strings") {
-  CHECK(encode_broadcast(serializer::v2, "t", "e", json{{"m", "h\xc3\xa9"}})->data ==
+  CHECK(encode_broadcast(serializer::v2, "t", "e", json{{"m", "h\xc3\xa9"}})->body() ==
         "[null,null,\"t\",\"e\",{\"m\":\"h\xc3\xa9\"}]");
-  CHECK(encode_broadcast(serializer::v2, "t", "e", json{{"m", "\xff"}})->data ==
+  CHECK(encode_broadcast(serializer::v2, "t", "e", json{{"m", "\xff"}})->body() ==
         "[null,null,\"t\",\"e\",{\"m\":\"\xef\xbf\xbd\"}]");
 }
 
 TEST_CASE("refs echo their JSON type") {
   auto msg = decode_v2(R"([7,8,"t","e",{}])");
   REQUIRE(msg.has_value());
-  CHECK(encode_reply(serializer::v2, msg->join_ref, msg->ref, "t", "ok", json::object())->data ==
+  CHECK(encode_reply(serializer::v2, msg->join_ref, msg->ref, "t", "ok", json::object())->body() ==
         R"([7,8,"t","phx_reply",{"response":{},"status":"ok"}])");
 }
 
@@ -127,4 +128,14 @@ TEST_CASE("a non-object push payload is a reply-level error, not a close") {
   CHECK(err->detail == "payload must be a JSON object");
   CHECK(close_code_for(err->kind) == 0);
   CHECK_FALSE(validate_inbound(*decode_v2(R"(["1","2","t","e",{}])")).has_value());
+}
+
+TEST_CASE("strings are escaped exactly as nlohmann/Phoenix write them") {
+  for (std::string s : {std::string{"plain"}, std::string{"q\"b\\s"}, std::string{"\n\r\t\b\f"},
+                        std::string{"\x01\x1f"}, std::string{"h\xc3\xa9 \xf0\x9f\x98\x80"}, std::string{""}}) {
+    INFO(s);
+    std::string ours;
+    append_json_string(ours, s);
+    CHECK(ours == json(s).dump());
+  }
 }
