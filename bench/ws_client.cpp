@@ -1,0 +1,174 @@
+#include "ws_client.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace bench {
+
+std::uint64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::uint64_t(ts.tv_sec) * 1000000000u + std::uint64_t(ts.tv_nsec);
+}
+
+bool ws_client::start(const sockaddr_in& addr, std::string host, std::string path) {
+  host_ = std::move(host);
+  path_ = std::move(path);
+  fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  started_ns = now_ns();
+  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  if (rc < 0 && errno != EINPROGRESS) return false;
+  st = state::connecting;
+  return true;
+}
+
+void ws_client::send_text(std::string_view payload) {
+  if (st != state::open) return;
+  unsigned char header[14];
+  std::size_t h = 0, n = payload.size();
+  header[h++] = 0x81;
+  if (n < 126) {
+    header[h++] = 0x80 | static_cast<unsigned char>(n);
+  } else if (n <= 0xFFFF) {
+    header[h++] = 0x80 | 126;
+    header[h++] = static_cast<unsigned char>(n >> 8);
+    header[h++] = static_cast<unsigned char>(n);
+  } else {
+    header[h++] = 0x80 | 127;
+    for (int i = 7; i >= 0; --i) header[h++] = static_cast<unsigned char>(n >> (8 * i));
+  }
+  mask_seed_ = mask_seed_ * 1664525u + 1013904223u;  // masks need not be strong here
+  unsigned char mask[4];
+  std::memcpy(mask, &mask_seed_, 4);
+  std::memcpy(header + h, mask, 4);
+  h += 4;
+  out_.append(reinterpret_cast<char*>(header), h);
+  std::size_t base = out_.size();
+  out_.append(payload);
+  for (std::size_t i = 0; i < n; ++i) out_[base + i] = static_cast<char>(out_[base + i] ^ mask[i & 3]);
+  flush();
+}
+
+bool ws_client::flush() {
+  while (!out_.empty()) {
+    ssize_t n = ::send(fd, out_.data(), out_.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return true;
+      close(std::strerror(errno));
+      return false;
+    }
+    out_.erase(0, std::size_t(n));
+  }
+  return true;
+}
+
+bool ws_client::on_writable() {
+  if (st == state::connecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      close(std::strerror(err));
+      return false;
+    }
+    st = state::upgrading;
+    key_ = "dGhlIHNhbXBsZSBub25jZQ==";  // any 16-byte base64 nonce; the server only echoes its hash
+    out_ = "GET " + path_ + " HTTP/1.1\r\nHost: " + host_ +
+           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key_ +
+           "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  }
+  return flush();
+}
+
+bool ws_client::on_readable() {
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) {
+      in_.append(buf, std::size_t(n));
+      continue;
+    }
+    if (n == 0) {
+      close("closed by server");
+      return false;
+    }
+    if (errno == EAGAIN || errno == EINTR) break;
+    close(std::strerror(errno));
+    return false;
+  }
+  read_ns = now_ns();
+  if (st == state::upgrading && !parse_handshake()) return st != state::closed;
+  return st == state::open ? parse_frames() : true;
+}
+
+bool ws_client::parse_handshake() {
+  auto end = in_.find("\r\n\r\n");
+  if (end == std::string::npos) return false;
+  if (in_.compare(0, 12, "HTTP/1.1 101") != 0) {
+    close("upgrade refused: " + in_.substr(0, in_.find("\r\n")));
+    return false;
+  }
+  in_.erase(0, end + 4);
+  st = state::open;
+  if (on_open) on_open(*this);
+  return st == state::open;
+}
+
+bool ws_client::parse_frames() {
+  std::size_t pos = 0;
+  while (st == state::open) {
+    if (in_.size() - pos < 2) break;
+    auto b0 = static_cast<unsigned char>(in_[pos]), b1 = static_cast<unsigned char>(in_[pos + 1]);
+    std::size_t h = 2;
+    std::uint64_t len = b1 & 0x7F;
+    if (len == 126) {
+      if (in_.size() - pos < 4) break;
+      len = (std::uint64_t(static_cast<unsigned char>(in_[pos + 2])) << 8) | static_cast<unsigned char>(in_[pos + 3]);
+      h = 4;
+    } else if (len == 127) {
+      if (in_.size() - pos < 10) break;
+      len = 0;
+      for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(in_[pos + 2 + i]);
+      h = 10;
+    }
+    if (in_.size() - pos < h + len) break;
+    std::string_view payload{in_.data() + pos + h, std::size_t(len)};
+    unsigned op = b0 & 0x0F;
+    bool fin = b0 & 0x80;
+    pos += h + len;
+    if (op == 0x8) {
+      close("server closed with " + std::to_string(len >= 2 ? (static_cast<unsigned char>(payload[0]) << 8 |
+                                                               static_cast<unsigned char>(payload[1])) : 1005));
+      return false;
+    }
+    if (op == 0x9) continue;  // pings are answered by nobody here; chorus does not send them
+    if (op == 0x0 || !fin) {
+      fragments_.append(payload);
+      if (!fin) continue;
+      payload = fragments_;
+    }
+    if (on_message) on_message(*this, payload, op == 0x2);
+    fragments_.clear();
+  }
+  in_.erase(0, pos);
+  return st == state::open;
+}
+
+void ws_client::close(std::string_view why) {
+  if (st == state::closed) return;
+  st = state::closed;
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+  if (on_close) on_close(*this, why);
+}
+
+} // namespace bench

@@ -1,0 +1,53 @@
+#pragma once
+// A minimal non-blocking WebSocket client connection for the load generator: TCP
+// connect, HTTP upgrade, masked client frames out, server frames in. Single-threaded,
+// driven by the epoll loop in chorus_bench.cpp. Not a general-purpose client.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <netinet/in.h>
+
+namespace bench {
+
+std::uint64_t now_ns();
+
+class ws_client {
+public:
+  enum class state { connecting, upgrading, open, closed };
+
+  /// Called for each complete text/binary message.
+  std::function<void(ws_client&, std::string_view payload, bool binary)> on_message;
+  /// Called once when the upgrade completes, and once when the connection ends.
+  std::function<void(ws_client&)> on_open;
+  std::function<void(ws_client&, std::string_view why)> on_close;
+
+  int fd = -1;
+  state st = state::connecting;
+  std::size_t index = 0;     // owner's slot
+  std::uint64_t started_ns = 0;
+  std::uint64_t read_ns = 0;  // when the current batch of frames was read (one clock read per batch)
+
+  /// Starts a non-blocking connect; returns false if the socket could not be created.
+  bool start(const sockaddr_in& addr, std::string host, std::string path);
+  /// Queues one text frame (masked) and tries to write it at once.
+  void send_text(std::string_view payload);
+  /// epoll said readable / writable. Returns false when the connection is gone.
+  bool on_readable();
+  bool on_writable();
+  bool wants_write() const noexcept { return !out_.empty() || st == state::connecting; }
+  void close(std::string_view why);
+
+private:
+  bool flush();
+  bool parse_handshake();
+  bool parse_frames();
+
+  std::string host_, path_, key_;
+  std::string in_, out_;
+  std::string fragments_;
+  std::uint32_t mask_seed_ = 0x9e3779b9u;
+};
+
+} // namespace bench
