@@ -40,6 +40,8 @@ void socket_actor_state::finish_connect(const connect_result& result) {
     std::lock_guard<std::mutex> lock{ctx->mutex};
     if (result.assigns().is_object()) ctx->assigns = result.assigns();
   }
+  // Headers are for the connect callback; an idle connection should not carry them.
+  std::map<std::string, std::string>{}.swap(ctx->info.headers);
   last_activity = last_report = self->clock().now();
   ctx->stats->connections.fetch_add(1);
   ctx->stats->connections_total.fetch_add(1);

@@ -29,7 +29,7 @@ struct channel_entry {
   phase state = phase::deciding;
   std::uint64_t sub_id = 0;
   caf::actor topic_actor;
-  std::deque<protocol::message> held;   // inbound frames waiting for the join to finish
+  std::vector<protocol::message> held;  // inbound frames waiting for the join to finish
   std::vector<shared_frame> outbox;     // frames made before the join reply went out
   std::optional<json> replaced;         // duplicate join: phx_close for this join_ref after the reply
 };
@@ -66,7 +66,7 @@ struct socket_actor_state {
   void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result);
   void on_subscribed(const detail::subscribe_reply& reply);
   void end_channel(const std::string& topic);
-  void release_held(std::deque<protocol::message> held);
+  void release_held(std::vector<protocol::message> held);
 
   // output, used by socket handles (socket_output.cpp)
   void push(const std::string& topic, const json& join_ref, std::string_view event, const payload& body);

@@ -196,11 +196,10 @@ void socket_actor_state::end_channel(const std::string& topic) {
   }
 }
 
-void socket_actor_state::release_held(std::deque<protocol::message> held) {
+void socket_actor_state::release_held(std::vector<protocol::message> held) {
   // Each may start a new pending join on the topic, which then holds the rest again.
-  while (!held.empty() && open) {
-    auto msg = std::move(held.front());
-    held.pop_front();
+  for (auto& msg : held) {
+    if (!open) break;
     dispatch(std::move(msg));
   }
 }

@@ -10,7 +10,7 @@ void output_queue::push(shared_frame frame) {
 
 std::size_t output_queue::gather(iovec* out, std::size_t max) const noexcept {
   std::size_t n = 0;
-  for (auto it = chunks_.begin(); it != chunks_.end() && n < max; ++it, ++n) {
+  for (auto it = chunks_.begin() + std::ptrdiff_t(head_); it != chunks_.end() && n < max; ++it, ++n) {
     auto wire = it->frame->wire();
     out[n].iov_base = const_cast<char*>(wire.data() + it->offset);
     out[n].iov_len = wire.size() - it->offset;
@@ -21,22 +21,31 @@ std::size_t output_queue::gather(iovec* out, std::size_t max) const noexcept {
 void output_queue::consume(std::size_t n) noexcept {
   bytes_ -= n;
   while (n > 0) {
-    auto& front = chunks_.front();
+    auto& front = chunks_[head_];
     std::size_t left = front.frame->wire().size() - front.offset;
     if (n < left) {
       front.offset += n;
       return;
     }
     n -= left;
-    chunks_.pop_front();
+    front.frame.reset();
+    ++head_;
+  }
+  if (head_ == chunks_.size()) {
+    chunks_.clear();
+    head_ = 0;
   }
 }
 
 void output_queue::drop_unstarted() noexcept {
-  std::size_t keep = !chunks_.empty() && chunks_.front().offset > 0 ? 1 : 0;
+  std::size_t keep = head_ + (!empty() && chunks_[head_].offset > 0 ? 1 : 0);
   while (chunks_.size() > keep) {
     bytes_ -= chunks_.back().frame->wire().size();
     chunks_.pop_back();
+  }
+  if (head_ == chunks_.size()) {
+    chunks_.clear();
+    head_ = 0;
   }
 }
 

@@ -51,7 +51,7 @@ void ws_session::start() {
       self->hard_close();
     }
   });
-  parser_.emplace();
+  parser_ = std::make_unique<http::request_parser<http::empty_body>>();
   parser_->header_limit(max_request_header);
   http::async_read(ws_.next_layer(), buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
@@ -140,6 +140,8 @@ void ws_session::on_connect_decided(bool accepted, unsigned status) {
 void ws_session::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");
   phase_ = phase::open;
+  parser_.reset();          // the request is no longer needed: an idle connection
+  buffer_.shrink_to_fit();  // should hold as little as possible
   counted_open_ = true;
   server_.websockets.fetch_add(1);
   timer_.cancel();
@@ -147,16 +149,22 @@ void ws_session::on_accept(beast::error_code ec) {
 }
 
 void ws_session::do_read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+  // read_some with a small step: an idle connection then holds a small read buffer
+  // (async_read would prepare ~1.5 KB up front); larger messages take several steps.
+  constexpr std::size_t read_step = 512;
+  ws_.async_read_some(buffer_, read_step,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
-void ws_session::on_read(beast::error_code ec, std::size_t bytes) {
+void ws_session::on_read(beast::error_code ec) {
   if (ec) return fail(ec, "read");
+  if (!ws_.is_message_done()) return do_read();
   auto& stats = server_.endpoint.stats();
   stats.frames_in.fetch_add(1, std::memory_order_relaxed);
-  stats.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+  stats.bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
   link_.deliver(beast::buffers_to_string(buffer_.data()), !ws_.got_text());
   buffer_.consume(buffer_.size());
+  if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();  // after a big message
   do_read();
 }
 

@@ -43,7 +43,7 @@ private:
   void on_connect_decided(bool accepted, unsigned status);
   void on_accept(beast::error_code ec);
   void do_read();
-  void on_read(beast::error_code ec, std::size_t bytes);
+  void on_read(beast::error_code ec);
   void respond(unsigned status, std::string body, std::string content_type);
   void refuse(unsigned status, std::string_view why);
   void start_close(std::uint16_t code, std::string reason);
@@ -56,7 +56,7 @@ private:
   io_loop& loop_;
   server_context& server_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::empty_body>> parser_;
+  std::unique_ptr<http::request_parser<http::empty_body>> parser_;  // only until the upgrade
   asio::steady_timer timer_;
   socket_link link_;
   std::shared_ptr<session_connection> conn_;  // what the actors hold; detached when we end
