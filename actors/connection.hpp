@@ -52,6 +52,9 @@ public:
   virtual void close(std::uint16_t code, std::string reason) = 0;
   /// The group this connection belongs to, or null (then broadcasts use send()).
   virtual delivery_group* group() const noexcept { return nullptr; }
+  /// The socket actor has handled one inbound frame. Inbound is bounded: the transport
+  /// stops reading while too many delivered frames are unhandled.
+  virtual void frame_done() noexcept {}
 };
 
 } // namespace chorus

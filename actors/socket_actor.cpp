@@ -106,7 +106,10 @@ caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
   return {
     [self](start_atom) { self->state.start(); },
     [self](connect_resolution& r) { self->state.finish_connect(r.result); },
-    [self](inbound_frame& frame) { self->state.on_frame(frame); },
+    [self](inbound_frame& frame) {
+      self->state.on_frame(frame);
+      self->state.ctx->conn->frame_done();
+    },
     [self](subscribe_reply& reply) { self->state.on_subscribed(reply); },
     [self](socket_call& call) {
       if (self->state.open) call.fn(self->state);

@@ -34,6 +34,13 @@ void io_loop::post_close(std::shared_ptr<session_connection> conn, std::uint16_t
   enqueue({nullptr, std::move(conn), nullptr, nullptr, code, std::move(reason)});
 }
 
+void io_loop::post_resume(std::shared_ptr<session_connection> conn) {
+  command cmd;
+  cmd.conn = std::move(conn);
+  cmd.resume = true;
+  enqueue(std::move(cmd));
+}
+
 void io_loop::deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
                       const connection* skip) {
   enqueue({std::move(frame), nullptr, std::move(members), skip, std::nullopt, {}});
@@ -81,6 +88,7 @@ void io_loop::apply_inbox() {
       }
     } else if (auto* session = cmd.conn->session()) {
       if (cmd.close) session->close_with(*cmd.close, std::move(cmd.reason));
+      else if (cmd.resume) session->resume_reading();
       else session->send_frame(std::move(cmd.frame));
     }
   }

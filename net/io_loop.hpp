@@ -25,6 +25,7 @@ public:
   virtual void send_frame(shared_frame frame) = 0;
   virtual void close_with(std::uint16_t code, std::string reason) = 0;
   virtual void flush() = 0;
+  virtual void resume_reading() = 0;
   bool dirty = false;  // io-thread only
 };
 
@@ -43,6 +44,7 @@ public:
   /// Thread-safe: called from actor threads. Applied on the io thread in order.
   void post_frame(std::shared_ptr<session_connection> conn, shared_frame frame);
   void post_close(std::shared_ptr<session_connection> conn, std::uint16_t code, std::string reason);
+  void post_resume(std::shared_ptr<session_connection> conn);
   void deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
                const connection* skip) override;
 
@@ -65,6 +67,7 @@ private:
     const connection* skip = nullptr;
     std::optional<std::uint16_t> close;  // instead of a frame: close with this code
     std::string reason;
+    bool resume = false;                 // instead of a frame: start reading again
   };
   void enqueue(command cmd);
   void run();

@@ -18,6 +18,7 @@ struct server_context {
   std::atomic<std::size_t> websockets{0};   // upgraded and open
   std::atomic<std::uint64_t> slow_consumers{0};
   std::atomic<std::uint64_t> http_refusals{0};
+  std::atomic<std::uint64_t> paused_reads{0};  // times a flooding client stopped being read
 };
 
 } // namespace chorus::net_detail

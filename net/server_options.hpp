@@ -34,6 +34,9 @@ struct server_options {
   /// Bytes queued for one connection before it is a slow consumer (close 1013). 1 MiB,
   /// like Centrifugo's client queue: ~16 k small broadcasts of slack.
   std::size_t max_outbound_bytes = 1 << 20;
+  /// Inbound frames delivered to a socket actor but not yet handled; at this many the
+  /// connection stops being read until half are done (bounds mailboxes under floods).
+  int max_unhandled_frames = 64;
   /// Open connections beyond this get HTTP 503.
   std::size_t max_connections = 100000;
   /// Time for a client to send its upgrade request and finish the handshakes.

@@ -74,7 +74,8 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
   if (target.path == "/stats") {
     auto stats = server_.endpoint.stats().to_json();
     stats["net"] = {{"tcp_connections", server_.sessions.load()}, {"websockets", server_.websockets.load()},
-                    {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()}};
+                    {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()},
+                    {"paused_reads", server_.paused_reads.load()}};
     return respond(200, stats.dump(), "application/json");
   }
   if (auto file = server_.files.find(target.path)) return respond(200, std::move(file->body), file->content_type);
@@ -162,10 +163,26 @@ void ws_session::on_read(beast::error_code ec) {
   auto& stats = server_.endpoint.stats();
   stats.frames_in.fetch_add(1, std::memory_order_relaxed);
   stats.bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
+  bool saturated = conn_->frame_delivered(server_.options.max_unhandled_frames);
   link_.deliver(beast::buffers_to_string(buffer_.data()), !ws_.got_text());
   buffer_.consume(buffer_.size());
   if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();  // after a big message
+  if (!saturated) return do_read();
+  // A client pushing faster than its socket actor handles: stop reading (TCP pushes
+  // back on it) until the actor has caught up by half; nothing else waits.
+  reading_paused_ = true;
+  paused_self_ = shared_from_this();
+  server_.paused_reads.fetch_add(1, std::memory_order_relaxed);
+  conn_->pause_until(server_.options.max_unhandled_frames / 2);
+  if (conn_->unhandled() <= server_.options.max_unhandled_frames / 2) resume_reading();  // caught up meanwhile
+}
+
+void ws_session::resume_reading() {
+  if (!reading_paused_ || phase_ != phase::open) return;
+  reading_paused_ = false;
+  conn_->pause_until(-1);
   do_read();
+  paused_self_.reset();  // the pending read holds us now
 }
 
 void ws_session::send_frame(shared_frame frame) {
@@ -266,6 +283,7 @@ void ws_session::hard_close() {
   sock.close(ec);
   timer_.cancel();
   notify_closed();
+  paused_self_.reset();  // (last: may release this session)
 }
 
 void ws_session::notify_closed() {

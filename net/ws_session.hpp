@@ -33,6 +33,7 @@ public:
   void send_frame(shared_frame frame) override;
   void close_with(std::uint16_t code, std::string reason) override;
   void flush() override;
+  void resume_reading() override;
 
 private:
   enum class phase { http, connecting, handshaking, open, closing, closed };
@@ -67,6 +68,8 @@ private:
   bool waiting_writable_ = false;
   bool told_socket_ = false;
   bool counted_open_ = false;
+  bool reading_paused_ = false;
+  std::shared_ptr<ws_session> paused_self_;  // no read is pending while paused: keeps us alive
 };
 
 } // namespace chorus::net_detail
