@@ -61,6 +61,7 @@ void ws_session::on_request(beast::error_code ec) {
   if (ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return hard_close();
     log_line(log_level::info, "net", peer_ + ": bad HTTP request: " + ec.message());
+    if (ec == http::error::header_limit) return refuse(431, "request header too large");
     return refuse(400, "bad request");
   }
   const auto& req = parser_->get();
@@ -75,7 +76,8 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
     auto stats = server_.endpoint.stats().to_json();
     stats["net"] = {{"tcp_connections", server_.sessions.load()}, {"websockets", server_.websockets.load()},
                     {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()},
-                    {"paused_reads", server_.paused_reads.load()}};
+                    {"paused_reads", server_.paused_reads.load()}, {"queued_bytes_peak", server_.queued_bytes_peak.load()},
+                    {"max_outbound_bytes", server_.options.max_outbound_bytes}};
     return respond(200, stats.dump(), "application/json");
   }
   if (auto file = server_.files.find(target.path)) return respond(200, std::move(file->body), file->content_type);
@@ -198,6 +200,8 @@ void ws_session::send_frame(shared_frame frame) {
   ++loop_.frames_out;  // summed into the shared counters once per pass, not per frame
   loop_.bytes_out += frame->wire().size();
   queue.push(std::move(frame));
+  if (queue.bytes() > server_.queued_bytes_peak.load(std::memory_order_relaxed))
+    server_.queued_bytes_peak.store(queue.bytes(), std::memory_order_relaxed);  // a figure, races are harmless
   mark_dirty();
 }
 

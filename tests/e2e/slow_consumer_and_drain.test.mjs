@@ -1,0 +1,101 @@
+// A reader that stops reading while tens of thousands of broadcasts flow: it is cut off
+// (close 1013 queued, TCP reset after the deadline), every other subscriber gets every
+// message in order, and no connection's queue ever exceeds the cap. Then a drain:
+// SIGTERM with 1000 clients connected closes them all with 1012 and exits promptly.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import { RawClient, sleep, startServer } from "./helpers.mjs";
+
+/** A raw client that upgrades, joins `topic`, then never reads again. */
+function stalledReader(port, topic) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, "127.0.0.1", () => {
+      s.write(`GET /socket/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    s.setNoDelay(true);
+    s.once("data", (d) => {
+      if (!d.toString().startsWith("HTTP/1.1 101")) return reject(new Error("no upgrade"));
+      const payload = Buffer.from(JSON.stringify(["1", "1", topic, "phx_join", {}]));
+      // masked client frame with an all-zero key (valid, and the payload stays readable)
+      s.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]));
+      setTimeout(() => { s.pause(); resolve(s); }, 100);  // joined; from now on nothing is read
+    });
+    s.on("error", () => {});
+  });
+}
+
+describe("slow consumers", () => {
+  it("a stalled reader is cut off while everyone else receives every message in order", async () => {
+    const cap = 256 * 1024;
+    const server = await startServer("conformance", ["--max-outbound-bytes", String(cap), "--close-timeout-ms", "500"]);
+    try {
+      const topic = "room:firehose";
+      const healthy = await Promise.all([0, 1, 2].map(() => RawClient.open(`${server.url}/websocket?vsn=2.0.0`)));
+      for (const c of healthy) { c.send(["1", "1", topic, "phx_join", {}]); await c.take(1); }
+      const stalled = await stalledReader(server.port, topic);
+
+      const total = 40000;
+      const pad = "p".repeat(300);
+      const counts = healthy.map(() => 0);
+      const inOrder = healthy.map(() => true);
+      const done = healthy.map((c, i) => new Promise((resolve) => {
+        c.ws.removeAllListeners("message");
+        c.ws.on("message", (data) => {
+          const m = JSON.parse(data.toString());
+          if (m[3] !== "shout") return;
+          if (m[4].n !== counts[i]) inOrder[i] = false;
+          if (++counts[i] === total) resolve();
+        });
+      }));
+      // The first healthy client publishes in bursts, keeping at most 300 messages
+      // (~110 KB, under the cap) ahead of the slowest healthy reader: this test's one node
+      // process reads all three, so only the stalled reader may fall behind.
+      for (let n = 0; n < total; n++) {
+        healthy[0].ws.send(JSON.stringify(["1", String(n + 2), topic, "shout", { n, pad }]));
+        if (n % 100 === 99) {
+          for (let w = 0; w < 2000 && Math.min(...counts) < n - 300; w++) await sleep(1);
+          if (healthy.some((c) => c.ws.readyState !== 1)) break;  // fail fast below
+        }
+      }
+      await Promise.race([Promise.all(done), sleep(60000)]);
+      assert.deepEqual(counts, [total, total, total], "every healthy subscriber got every message");
+      assert.deepEqual(inOrder, [true, true, true], "in publish order");
+      // (a reader that is not reading cannot see the close: check the server's side)
+      let stats = await (await fetch(`${server.http}/stats`)).json();
+      for (let i = 0; i < 40 && stats.net.websockets > 3; i++) {
+        await sleep(50);
+        stats = await (await fetch(`${server.http}/stats`)).json();
+      }
+      assert.equal(stats.net.websockets, 3, "the stalled reader's connection was ended");
+      stalled.destroy();
+      assert.ok(stats.net.slow_consumers >= 1);
+      assert.ok(stats.net.queued_bytes_peak <= cap, `queued ${stats.net.queued_bytes_peak} > cap ${cap}`);
+      assert.ok(stats.net.queued_bytes_peak > cap / 2, "the cap was actually approached");
+      console.log(`queued_bytes_peak ${stats.net.queued_bytes_peak} of cap ${cap}`);
+      healthy.forEach((c) => c.close());
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("graceful drain", () => {
+  it("SIGTERM with 1000 clients closes every one with 1012 and exits promptly", async () => {
+    const server = await startServer("chat", ["--max-subscribers", "2000"]);
+    const clients = [];
+    for (let i = 0; i < 1000; i += 100) {
+      clients.push(...await Promise.all(Array.from({ length: 100 }, () => RawClient.open(`${server.url}/websocket?vsn=2.0.0`))));
+    }
+    for (const c of clients) c.send(["1", "1", "room:drain", "phx_join", {}]);
+    await Promise.all(clients.map((c) => c.take(1, 10000)));
+    const t0 = Date.now();
+    const code = await server.stop("SIGTERM");
+    const elapsed = Date.now() - t0;
+    const closes = await Promise.all(clients.map((c) => Promise.race([c.closed, sleep(5000).then(() => null)])));
+    assert.equal(code, 0);
+    assert.ok(elapsed < 5000, `exit took ${elapsed} ms`);
+    assert.equal(closes.filter((c) => c && c.code === 1012).length, 1000);
+  });
+});
