@@ -24,6 +24,13 @@ struct channel_config {
   /// Subscribers per topic (the seed's 256): bounds one broadcast's fan-out work.
   std::size_t max_subscribers = 256;
 
+  /// Per-connection rate limit on inbound messages (token bucket; heartbeats are free).
+  /// 0 = off (the default: apps differ too much for one number). Over the limit, a
+  /// message gets the error reply {"reason":"rate limited"} and is not handled.
+  double rate_limit_per_s = 0;
+  /// Bucket size: how many messages may arrive at once after a quiet period.
+  double rate_limit_burst = 50;
+
   std::chrono::seconds heartbeat_timeout() const { return std::chrono::seconds{heartbeat_timeout_s}; }
 };
 

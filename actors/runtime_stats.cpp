@@ -16,6 +16,7 @@ const char* to_string(refusal r) noexcept {
     case refusal::undecodable_frame: return "undecodable_frame";
     case refusal::heartbeat_timeout: return "heartbeat_timeout";
     case refusal::connect_refused: return "connect_refused";
+    case refusal::rate_limited: return "rate_limited";
     case refusal::count_: break;
   }
   return "?";

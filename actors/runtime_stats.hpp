@@ -23,6 +23,7 @@ enum class refusal : std::uint8_t {
   undecodable_frame,
   heartbeat_timeout,
   connect_refused,
+  rate_limited,
   count_  // number of kinds
 };
 

@@ -42,7 +42,8 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   }
   // Headers are for the connect callback; an idle connection should not carry them.
   std::map<std::string, std::string>{}.swap(ctx->info.headers);
-  last_activity = last_report = self->clock().now();
+  last_activity = last_report = tokens_at = self->clock().now();
+  tokens = ctx->config->rate_limit_burst;
   ctx->stats->connections.fetch_add(1);
   ctx->stats->connections_total.fetch_add(1);
   self->send(supervisor, register_atom::value, caf::actor{self}, result.id());
@@ -67,7 +68,23 @@ void socket_actor_state::on_frame(inbound_frame& frame) {
     close(protocol::close_code_for(err.kind), err.detail);
     return;
   }
+  bool heartbeat = decoded->topic == protocol::events::heartbeat_topic && decoded->event == protocol::events::heartbeat;
+  if (!heartbeat && !take_token(now)) {
+    reply_error(*decoded, decoded->join_ref, "rate limited", refusal::rate_limited);
+    return;
+  }
   dispatch(std::move(*decoded));
+}
+
+bool socket_actor_state::take_token(time_point now) {
+  const auto& cfg = *ctx->config;
+  if (cfg.rate_limit_per_s <= 0) return true;
+  double elapsed = std::chrono::duration<double>(now - tokens_at).count();
+  tokens = std::min(cfg.rate_limit_burst, tokens + elapsed * cfg.rate_limit_per_s);
+  tokens_at = now;
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
 }
 
 void socket_actor_state::on_idle_check() {

@@ -48,6 +48,8 @@ struct socket_actor_state {
   time_point last_activity{};
   time_point last_report{};
   std::uint64_t next_sub_id = 1;
+  double tokens = 0;         // rate-limit bucket (channel_config::rate_limit_per_s)
+  time_point tokens_at{};
 
   static inline const char* name = "chorus.socket";
 
@@ -56,6 +58,7 @@ struct socket_actor_state {
   void finish_connect(const connect_result& result);
   void on_frame(detail::inbound_frame& frame);
   void on_idle_check();
+  bool take_token(time_point now);
   void close(std::uint16_t code, const std::string& reason);
 
   // the dispatch table (socket_dispatch.cpp)

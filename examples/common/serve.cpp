@@ -79,6 +79,8 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--close-timeout-ms", {"time for a peer to answer a close before the TCP reset (2000)", millis(net.close_timeout)}},
     {"--drain-timeout-ms", {"time for clean closes on shutdown (5000)", millis(net.drain_timeout)}},
     {"--check-origin", {"same-host | off | a comma-separated allow-list (same-host)", text(origins)}},
+    {"--rate-limit", {"inbound messages per second per connection; 0 = off (0)", number(channels.rate_limit_per_s)}},
+    {"--rate-burst", {"messages a connection may send at once (50)", number(channels.rate_limit_burst)}},
     {"--io-threads", {"io threads (one per core)", number(net.io_threads)}},
     {"--workers", {"CAF scheduler threads (one per core)", number(workers)}},
     {"--scheduler", {"CAF scheduler policy: sharing | stealing (sharing)", text(policy)}},

@@ -85,3 +85,34 @@ TEST_CASE("the subscriber past a topic's cap gets subscriber limit reached") {
   h.send(clients[2], R"(["1","2","t:full","x",{}])");
   CHECK(clients[2].conn->take() == strings{R"([null,"2","t:full","phx_reply",{"response":{"reason":"unmatched topic"},"status":"error"}])"});
 }
+
+TEST_CASE("the per-connection rate limit answers rate limited beyond the burst and refills over time") {
+  auto cfg = capped(16, 64, 256);
+  cfg.rate_limit_per_s = 2;
+  cfg.rate_limit_burst = 3;
+  harness h{cfg};
+  auto c = h.connect();
+  h.send(c, join(1, "t:1"));  // token 1
+  h.send(c, R"(["1","2","t:1","phx_leave",{}])");  // token 2
+  h.send(c, R"(["1","3","t:1","phx_leave",{}])");  // token 3 (an ok reply for an unjoined leave)
+  c.conn->take();
+  h.send(c, R"(["1","4","t:1","phx_leave",{}])");
+  h.send(c, R"([null,"5","phoenix","heartbeat",{}])");  // heartbeats are never limited
+  CHECK(c.conn->take() == strings{R"(["1","4","t:1","phx_reply",{"response":{"reason":"rate limited"},"status":"error"}])",
+                                  R"([null,"5","phoenix","phx_reply",{"response":{},"status":"ok"}])"});
+  CHECK(h.rt().stats().get(refusal::rate_limited) == 1);
+  h.advance(std::chrono::milliseconds{500});  // one token back at 2 per second
+  h.send(c, R"(["1","6","t:1","phx_leave",{}])");
+  CHECK(c.conn->take() == strings{R"(["1","6","t:1","phx_reply",{"response":{},"status":"ok"}])"});
+  h.send(c, R"(["1","7","t:1","phx_leave",{}])");
+  CHECK(c.conn->take().front().find("rate limited") != std::string::npos);
+}
+
+TEST_CASE("without a rate limit configured, bursts are never refused") {
+  harness h{capped(16, 64, 256)};
+  auto c = h.connect();
+  for (int i = 0; i < 500; ++i) h.enqueue(c, R"([null,"1","t:x","phx_leave",{}])");
+  h.run();
+  CHECK(c.conn->take().size() == 500);
+  CHECK(h.rt().stats().get(refusal::rate_limited) == 0);
+}

@@ -198,3 +198,27 @@ describe("the HTTP upgrade", () => {
     await bystanderServed();
   });
 });
+
+describe("rate limit", () => {
+  it("with --rate-limit, messages past the burst get a rate limited reply and the connection stays", async () => {
+    const limited = await startServer("conformance", ["--rate-limit", "5", "--rate-burst", "5"]);
+    try {
+      const c = await RawClient.open(`${limited.url}/websocket?vsn=2.0.0`);
+      c.send(["1", "1", "room:rl", "phx_join", {}]);
+      await c.take(1);
+      for (let i = 0; i < 10; i++) c.send(["1", String(10 + i), "room:rl", "echo", { i }]);
+      const replies = await c.take(10);
+      const limitedReplies = replies.filter((f) => f.includes('"reason":"rate limited"'));
+      assert.ok(limitedReplies.length >= 5, `${limitedReplies.length} rate limited`);
+      assert.equal(replies.length, 10, "every message got an answer");
+      await sleep(1100);  // the bucket refills
+      c.send(["1", "99", "room:rl", "echo", { ok: true }]);
+      assert.deepEqual(await c.take(1), ['["1","99","room:rl","phx_reply",{"response":{"ok":true},"status":"ok"}]']);
+      const stats = await (await fetch(`${limited.http}/stats`)).json();
+      assert.ok(stats.errors.rate_limited >= 5);
+      c.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+});
