@@ -19,7 +19,8 @@ struct server_context {
   std::atomic<std::uint64_t> slow_consumers{0};
   std::atomic<std::uint64_t> http_refusals{0};
   std::atomic<std::uint64_t> paused_reads{0};  // times a flooding client stopped being read
-  std::atomic<std::uint64_t> queued_bytes_peak{0};  // largest outbound queue any connection had
+  std::atomic<std::uint64_t> queued_bytes_peak{0};
+  std::atomic<std::uint64_t> dropped_frames{0};  // slow_consumer_policy::drop  // largest outbound queue any connection had
 };
 
 } // namespace chorus::net_detail

@@ -34,6 +34,11 @@ struct server_options {
   /// Bytes queued for one connection before it is a slow consumer (close 1013). 1 MiB,
   /// like Centrifugo's client queue: ~16 k small broadcasts of slack.
   std::size_t max_outbound_bytes = 1 << 20;
+  /// What happens at that cap: close (drop what is not started, queue close 1013, cut
+  /// the TCP connection after close_timeout) or drop (discard the frame and count it;
+  /// the connection stays, and its reader silently misses messages).
+  enum class slow_consumer_policy { close, drop };
+  slow_consumer_policy on_slow_consumer = slow_consumer_policy::close;
   /// Inbound frames delivered to a socket actor but not yet handled; at this many the
   /// connection stops being read until half are done (bounds mailboxes under floods).
   int max_unhandled_frames = 64;

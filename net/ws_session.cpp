@@ -77,6 +77,7 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
     stats["net"] = {{"tcp_connections", server_.sessions.load()}, {"websockets", server_.websockets.load()},
                     {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()},
                     {"paused_reads", server_.paused_reads.load()}, {"queued_bytes_peak", server_.queued_bytes_peak.load()},
+                    {"dropped_frames", server_.dropped_frames.load()},
                     {"max_outbound_bytes", server_.options.max_outbound_bytes}};
     return respond(200, stats.dump(), "application/json");
   }
@@ -191,6 +192,14 @@ void ws_session::send_frame(shared_frame frame) {
   if (phase_ != phase::open || ws_.next_layer().failed()) return;  // nothing may follow a close frame
   auto& queue = ws_.next_layer().queue();
   if (queue.bytes() + frame->wire().size() > server_.options.max_outbound_bytes) {
+    if (server_.options.on_slow_consumer == server_options::slow_consumer_policy::drop) {
+      server_.dropped_frames.fetch_add(1, std::memory_order_relaxed);
+      if (!warned_slow_)
+        log_line(log_level::warn, "net", peer_ + ": slow consumer, dropping frames over " +
+                                           std::to_string(server_.options.max_outbound_bytes) + " queued bytes");
+      warned_slow_ = true;
+      return;
+    }
     server_.slow_consumers.fetch_add(1);
     log_line(log_level::warn, "net", peer_ + ": slow consumer, " + std::to_string(queue.bytes()) +
                                        " bytes queued; closing 1013");

@@ -69,6 +69,7 @@ private:
   bool told_socket_ = false;
   bool counted_open_ = false;
   bool reading_paused_ = false;
+  bool warned_slow_ = false;  // the drop policy logs once per connection
   std::shared_ptr<ws_session> paused_self_;  // no read is pending while paused: keeps us alive
 };
 

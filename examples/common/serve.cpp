@@ -63,6 +63,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
   std::string origins;
   std::string sched_batch = "on";
   std::string policy = "sharing";
+  std::string slow = "close";
 
   std::map<std::string, flag> flags{
     {"--host", {"address to listen on (127.0.0.1)", text(net.host)}},
@@ -73,6 +74,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--max-topics", {"live topics on this node (64)", number(channels.max_topics)}},
     {"--max-subscribers", {"subscribers per topic (256)", number(channels.max_subscribers)}},
     {"--max-outbound-bytes", {"bytes queued per connection before close 1013 (1048576)", number(net.max_outbound_bytes)}},
+    {"--slow-consumer", {"at the outbound cap: close (1013) | drop (count and discard) (close)", text(slow)}},
     {"--max-frame-bytes", {"largest inbound message before close 1009 (1048576)", number(net.max_frame_bytes)}},
     {"--max-connections", {"open WebSockets before HTTP 503 (100000)", number(net.max_connections)}},
     {"--handshake-timeout-ms", {"time to finish the upgrade (10000)", millis(net.handshake_timeout)}},
@@ -114,6 +116,11 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
       return 2;
     }
   }
+  if (slow != "close" && slow != "drop") {
+    std::cerr << defaults.name << ": --slow-consumer must be close or drop\n";
+    return 2;
+  }
+  if (slow == "drop") net.on_slow_consumer = server_options::slow_consumer_policy::drop;
   if (origins == "off") net.check_origin = protocol::origin_policy::off;
   else if (!origins.empty() && origins != "same-host") {
     net.check_origin = protocol::origin_policy::allow_list;

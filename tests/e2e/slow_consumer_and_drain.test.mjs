@@ -27,9 +27,10 @@ function stalledReader(port, topic) {
 }
 
 describe("slow consumers", () => {
-  it("a stalled reader is cut off while everyone else receives every message in order", async () => {
+  for (const policy of ["close", "drop"]) {
+  it(`${policy} policy: a stalled reader ${policy === "close" ? "is cut off" : "loses frames, counted"} while everyone else receives every message in order`, async () => {
     const cap = 256 * 1024;
-    const server = await startServer("conformance", ["--max-outbound-bytes", String(cap), "--close-timeout-ms", "500"]);
+    const server = await startServer("conformance", ["--max-outbound-bytes", String(cap), "--close-timeout-ms", "500", "--slow-consumer", policy]);
     try {
       const topic = "room:firehose";
       const healthy = await Promise.all([0, 1, 2].map(() => RawClient.open(`${server.url}/websocket?vsn=2.0.0`)));
@@ -64,21 +65,27 @@ describe("slow consumers", () => {
       assert.deepEqual(inOrder, [true, true, true], "in publish order");
       // (a reader that is not reading cannot see the close: check the server's side)
       let stats = await (await fetch(`${server.http}/stats`)).json();
-      for (let i = 0; i < 40 && stats.net.websockets > 3; i++) {
+      for (let i = 0; i < 40 && policy === "close" && stats.net.websockets > 3; i++) {
         await sleep(50);
         stats = await (await fetch(`${server.http}/stats`)).json();
       }
-      assert.equal(stats.net.websockets, 3, "the stalled reader's connection was ended");
+      if (policy === "close") {
+        assert.equal(stats.net.websockets, 3, "the stalled reader's connection was ended");
+        assert.ok(stats.net.slow_consumers >= 1);
+      } else {
+        assert.equal(stats.net.websockets, 4, "the stalled reader stays connected");
+        assert.ok(stats.net.dropped_frames > 0, "and its frames were dropped and counted");
+      }
       stalled.destroy();
-      assert.ok(stats.net.slow_consumers >= 1);
       assert.ok(stats.net.queued_bytes_peak <= cap, `queued ${stats.net.queued_bytes_peak} > cap ${cap}`);
       assert.ok(stats.net.queued_bytes_peak > cap / 2, "the cap was actually approached");
-      console.log(`queued_bytes_peak ${stats.net.queued_bytes_peak} of cap ${cap}`);
+      console.log(`${policy}: queued_bytes_peak ${stats.net.queued_bytes_peak} of cap ${cap}, dropped ${stats.net.dropped_frames}`);
       healthy.forEach((c) => c.close());
     } finally {
       await server.stop();
     }
   });
+  }
 });
 
 describe("graceful drain", () => {
