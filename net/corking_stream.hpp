@@ -4,11 +4,14 @@
 // connection's output queue, where broadcast frames are appended by reference, so one
 // ordered byte stream leaves through one writev per loop pass. Completion is always
 // posted, never inline: Beast's composed operations would otherwise re-enter.
+#include <array>
+#include <chrono>
 #include <functional>
 #include <memory>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/error.hpp>
@@ -83,11 +86,57 @@ void teardown(boost::beast::role_type role, corking_stream& stream, boost::beast
 /// Beast closes the layer this way on a failed handshake or timeout (found by ADL).
 void beast_close_socket(corking_stream& stream);
 
+/// The asynchronous teardown Beast uses after a close handshake or a protocol error:
+/// queued bytes (the close frame) go out, our side is shut down, then what the peer
+/// still sends is read and discarded until it closes (or `linger` passes). Closing
+/// with unread data would make the kernel send a reset, and the peer could lose the
+/// close frame and see 1006 instead of the code we sent.
+template <class Handler>
+class drain_op : public std::enable_shared_from_this<drain_op<Handler>> {
+public:
+  drain_op(corking_stream& stream, Handler handler)
+    : stream_(stream), handler_(std::move(handler)), timer_(stream.get_executor()) {}
+
+  void start(std::chrono::milliseconds linger) {
+    stream_.flush();
+    boost::beast::error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    timer_.expires_after(linger);
+    timer_.async_wait([self = this->shared_from_this()](boost::beast::error_code e) {
+      if (!e) self->finish();
+    });
+    read();
+  }
+
+private:
+  void read() {
+    stream_.socket().async_read_some(asio::buffer(scratch_),
+                                     [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+                                       if (ec) self->finish();
+                                       else self->read();
+                                     });
+  }
+  void finish() {
+    if (done_) return;
+    done_ = true;
+    timer_.cancel();
+    boost::beast::error_code ec;
+    stream_.socket().close(ec);
+    stream_.fail();
+    asio::post(stream_.get_executor(), boost::beast::bind_handler(std::move(handler_), boost::beast::error_code{}));
+  }
+
+  corking_stream& stream_;
+  Handler handler_;
+  asio::steady_timer timer_;
+  std::array<char, 512> scratch_;
+  bool done_ = false;
+};
+
 template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, corking_stream& stream, TeardownHandler&& handler) {
-  boost::beast::error_code ec;
-  teardown(role, stream, ec);
-  asio::post(stream.get_executor(), boost::beast::bind_handler(std::forward<TeardownHandler>(handler), ec));
+void async_teardown(boost::beast::role_type, corking_stream& stream, TeardownHandler&& handler) {
+  using op = drain_op<std::decay_t<TeardownHandler>>;
+  std::make_shared<op>(stream, std::forward<TeardownHandler>(handler))->start(std::chrono::seconds{2});
 }
 
 } // namespace chorus::net_detail
