@@ -33,6 +33,10 @@ struct server::impl {
     acceptor->async_accept(target.context(), [this, &target](boost::system::error_code ec, asio::ip::tcp::socket s) {
       if (!accepting) return;
       if (ec) return on_accept_error(ec);
+      if (accept_failures > 0) {
+        log_line(log_level::info, "net", "accepting again after " + std::to_string(accept_failures) + " failed accepts");
+        accept_failures = 0;
+      }
       asio::post(target.context(), [this, &target, s = std::move(s)]() mutable {
         std::make_shared<net_detail::ws_session>(std::move(s), target, ctx)->start();
       });
@@ -43,7 +47,8 @@ struct server::impl {
   // Out of descriptors (EMFILE/ENFILE) or a transient error: back off instead of
   // spinning on a listening socket that stays readable.
   void on_accept_error(boost::system::error_code ec) {
-    log_line(log_level::warn, "net", "accept failed: " + ec.message() + "; retrying in 100 ms");
+    if (accept_failures++ == 0)  // one line per episode, not one per retry
+      log_line(log_level::warn, "net", "accept failed: " + ec.message() + "; retrying every 100 ms");
     backoff->expires_after(std::chrono::milliseconds{100});
     backoff->async_wait([this](boost::system::error_code e) {
       if (!e && accepting) accept_next();
@@ -55,6 +60,7 @@ struct server::impl {
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> backoff;
   std::size_t next_loop = 0;
+  std::uint64_t accept_failures = 0;  // in the current episode (acceptor's thread only)
   std::atomic<bool> accepting{false};
   bool started = false;
   bool stopped = false;

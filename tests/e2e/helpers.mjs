@@ -13,7 +13,11 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startServer(kind = "conformance", args = []) {
   const bin = kind === "chat" ? process.env.CHAT_SERVER : process.env.CONFORMANCE_SERVER;
   if (!bin) throw new Error(`set ${kind === "chat" ? "CHAT_SERVER" : "CONFORMANCE_SERVER"} (ctest does)`);
-  const proc = spawn(bin, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  // "conformance-limited": the conformance server with only 48 file descriptors
+  const [cmd, cmdArgs] = kind === "conformance-limited"
+    ? ["prlimit", ["--nofile=48:48", bin, "--port", "0", ...args]]
+    : [bin, ["--port", "0", ...args]];
+  const proc = spawn(cmd, cmdArgs, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => { stderr += d; });
   const port = await new Promise((resolve, reject) => {
