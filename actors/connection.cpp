@@ -14,9 +14,7 @@ shared_frame make_shared_frame(protocol::encoded_frame frame) {
     frame.buffer.replace(out->start, header.size, header.view());
     out->bytes = std::move(frame.buffer);
   } else {
-    out->bytes.reserve(header.size + body_size);
-    out->bytes.append(header.view());
-    out->bytes.append(frame.body());
+    out->bytes = protocol::frame_ws_message(frame.binary ? ws_opcode::binary : ws_opcode::text, frame.body());
   }
   out->header_size = header.size;
   out->binary = frame.binary;

@@ -15,7 +15,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "actors/runtime.hpp"
+#include "actors/endpoint.hpp"
 #include "actors/socket_context.hpp"
 
 namespace chorus {
@@ -66,7 +66,8 @@ struct socket_actor_state {
   void on_join(protocol::message& msg);
   void on_leave(protocol::message& msg);
   void on_event(protocol::message& msg);
-  void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result);
+  void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result,
+                         refusal if_error = refusal::join_rejected);
   void on_subscribed(const detail::subscribe_reply& reply);
   void end_channel(const std::string& topic);
   void release_held(std::vector<protocol::message> held);

@@ -14,7 +14,7 @@ namespace {
 
 const channel_def* route(const channel_config& cfg, std::string_view topic) {
   for (auto& def : cfg.channels)
-    if (protocol::topic_pattern{def.topic_pattern}.matches(topic)) return &def;
+    if (protocol::topic_matches(def.topic_pattern, topic)) return &def;
   return nullptr;
 }
 
@@ -70,20 +70,19 @@ void socket_actor_state::on_join(protocol::message& msg) {
   entry.join_msg_ref = msg.ref;
   entry.replaced = std::move(replaced);
   auto result = join_result::ok();
+  bool crashed = false;
   if (def->join) {
     socket sock{ctx, msg.topic, join_ref, msg.ref};
     const json* body = std::get_if<json>(&msg.body);
     static const json empty = json::object();
-    if (!run_app_callback("join callback", [&] { result = def->join(body ? *body : empty, sock); })) {
-      ctx->stats->count(refusal::join_crashed);
-      result = join_result::error({{"reason", "join crashed"}});
-    }
+    crashed = !run_app_callback("join callback", [&] { result = def->join(body ? *body : empty, sock); });
+    if (crashed) result = join_result::error({{"reason", "join crashed"}});
   }
-  apply_join_result(msg.topic, join_ref, result);
+  apply_join_result(msg.topic, join_ref, result, crashed ? refusal::join_crashed : refusal::join_rejected);
 }
 
 void socket_actor_state::apply_join_result(const std::string& topic, const json& join_ref,
-                                           const join_result& result) {
+                                           const join_result& result, refusal if_error) {
   auto* entry = find_channel(topic, join_ref);
   if (!entry || entry->state != channel_entry::phase::deciding) return;  // stale resolution
   using outcome = join_result::outcome;
@@ -98,7 +97,7 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
                                  reply_frame ? make_shared_frame(std::move(*reply_frame)) : nullptr, caf::actor{self}});
     return;
   }
-  if (result.response() != json{{"reason", "join crashed"}}) ctx->stats->count(refusal::join_rejected);
+  ctx->stats->count(if_error);
   auto taken = std::move(channels.find(topic)->second);
   channels.erase(topic);
   write(protocol::encode_reply(ctx->ser, join_ref, taken.join_msg_ref, topic, "error", result.response()));

@@ -36,10 +36,13 @@ struct frame_cache {
 /// lists handed to io threads earlier stay valid and unchanged.
 void rebuild_lists(topic_state& st) {
   st.lists.clear();
+  st.direct.clear();
   for (auto& sub : st.subscribers) {
-    if (!sub.conn) continue;
-    auto* group = sub.conn->group();
-    if (!group) continue;
+    auto* group = sub.conn ? sub.conn->group() : nullptr;
+    if (!group) {
+      st.direct.push_back(sub);
+      continue;
+    }
     auto it = std::find_if(st.lists.begin(), st.lists.end(),
                            [&](const member_list& l) { return l.group == group && l.ser == sub.ser; });
     if (it == st.lists.end())
@@ -107,16 +110,16 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
       auto& st = self->state;
       if (st.lists_stale) rebuild_lists(st);
       frame_cache cache{msg, {}};
-      const connection* skip = nullptr;
-      for (auto& sub : st.subscribers) {
-        if (msg.except && sub.owner.address() == msg.except) {
-          skip = sub.conn.get();
-          continue;
-        }
-        // Grouped connections are served below; the rest one by one.
+      const connection* skip = nullptr;  // broadcast_from: the sender's connection
+      if (msg.except) {
+        auto it = std::find_if(st.subscribers.begin(), st.subscribers.end(),
+                               [&](const subscriber& s) { return s.owner.address() == msg.except; });
+        if (it != st.subscribers.end()) skip = it->conn.get();
+      }
+      for (auto& sub : st.direct) {
+        if (msg.except && sub.owner.address() == msg.except) continue;
         if (!sub.conn) self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
-        else if (!sub.conn->group())
-          if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
+        else if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
       }
       // One hand-over per io thread and serializer, not one per subscriber.
       for (auto& list : st.lists)

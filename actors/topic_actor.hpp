@@ -28,6 +28,7 @@ struct topic_state {
   std::vector<subscriber> subscribers;
   std::uint64_t subscribes_seen = 0;  // compared by the registry before it lets us retire
   std::vector<member_list> lists;     // rebuilt from `subscribers` after membership changes
+  std::vector<subscriber> direct;     // the rest (app actors, ungrouped connections), rebuilt with them
   bool lists_stale = true;
   static inline const char* name = "chorus.topic";
 };

@@ -31,7 +31,6 @@ corking_stream::flush_result corking_stream::flush() noexcept {
 
 void corking_stream::fail() noexcept {
   failed_ = true;
-  queue_.drop_unstarted();
   queue_.consume(queue_.bytes());
 }
 

@@ -3,13 +3,16 @@
 namespace chorus::protocol {
 
 topic_pattern::topic_pattern(std::string pattern)
-  : text_(std::move(pattern)),
-    fixed_size_(text_.size() - (!text_.empty() && text_.back() == '*' ? 1 : 0)),
-    wildcard_(fixed_size_ != text_.size()) {}
+  : text_(std::move(pattern)), wildcard_(!text_.empty() && text_.back() == '*') {}
 
-bool topic_pattern::matches(std::string_view topic) const noexcept {
-  std::string_view fixed{text_.data(), fixed_size_};
-  return wildcard_ ? topic.substr(0, fixed_size_) == fixed : topic == fixed;
+bool topic_pattern::matches(std::string_view topic) const noexcept { return topic_matches(text_, topic); }
+
+bool topic_matches(std::string_view pattern, std::string_view topic) noexcept {
+  if (!pattern.empty() && pattern.back() == '*') {
+    pattern.remove_suffix(1);
+    return topic.substr(0, pattern.size()) == pattern;
+  }
+  return topic == pattern;
 }
 
 bool is_valid_topic_pattern(std::string_view pattern) noexcept {

@@ -16,9 +16,11 @@ public:
 
 private:
   std::string text_;
-  std::size_t fixed_size_;  // length of the exact topic, or of the prefix before '*'
   bool wildcard_;
 };
+
+/// The matching rule itself, for callers that hold the pattern as a string.
+bool topic_matches(std::string_view pattern, std::string_view topic) noexcept;
 
 /// A pattern is valid when '*' appears at most once, as the last character.
 bool is_valid_topic_pattern(std::string_view pattern) noexcept;
