@@ -12,6 +12,25 @@ void arm_sweep(self_ptr self) {
   self->state.sweeping = true;
   self->delayed_send(self, sweep_period(self->state.timeout), sweep_atom::value);
 }
+
+void tell_shutdown(self_ptr self, const caf::actor& socket) {
+  const auto& d = *self->state.draining;
+  self->send(socket, shutdown_atom::value, d.code, d.reason);
+}
+
+/// Tells the next batch of a drain; arms the timer for the one after.
+void drain_batch(self_ptr self) {
+  auto& d = *self->state.draining;
+  std::size_t told = 0;
+  while (d.next < d.pending.size() && told < d.batch) {
+    const auto& socket = d.pending[d.next++];
+    if (!self->state.sockets.count(socket.address())) continue;  // gone meanwhile
+    tell_shutdown(self, socket);
+    ++told;
+  }
+  if (d.next < d.pending.size()) self->delayed_send(self, d.interval, drain_next_atom::value, d.generation);
+  else d.pending = {};
+}
 } // namespace
 
 std::chrono::milliseconds sweep_period(std::chrono::seconds timeout) {
@@ -37,6 +56,7 @@ caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_t
       self->monitor(socket);
       self->state.sockets[socket.address()] = {socket, self->clock().now(), id};
       if (!id.empty()) self->state.ids[id].push_back(socket);
+      if (self->state.draining) tell_shutdown(self, socket);  // connected just as the drain began
       arm_sweep(self);
     },
     [self](disconnect_atom, const std::string& id) {
@@ -57,8 +77,31 @@ caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_t
         if (now - e.last_report >= st.timeout) self->send(e.socket, idle_check_atom::value);
       arm_sweep(self);
     },
-    [self](shutdown_atom, std::uint16_t code, const std::string& reason) {
-      for (auto& [_, e] : self->state.sockets) self->send(e.socket, shutdown_atom::value, code, reason);
+    [self](shutdown_atom, std::uint16_t code, const std::string& reason, std::uint64_t batch, std::int64_t interval_ms,
+           std::int64_t spread_ms) {
+      auto& st = self->state;
+      auto generation = st.draining ? st.draining->generation + 1 : 0;
+      st.draining.emplace();
+      auto& d = *st.draining;
+      d.code = code;
+      d.reason = reason;
+      d.generation = generation;
+      d.interval = std::chrono::milliseconds{std::max<std::int64_t>(interval_ms, 0)};
+      d.pending.reserve(st.sockets.size());
+      for (auto& [_, e] : st.sockets) d.pending.push_back(e.socket);
+      auto n = d.pending.size();
+      d.batch = batch == 0 || d.interval.count() == 0 ? n : static_cast<std::size_t>(batch);
+      if (spread_ms > 0 && d.interval.count() > 0) {
+        // enough per batch that the last one goes out within the spread
+        auto rounds = static_cast<std::size_t>(std::max<std::int64_t>(spread_ms / d.interval.count(), 1));
+        d.batch = std::max(d.batch, (n + rounds - 1) / rounds);
+      }
+      d.batch = std::max<std::size_t>(d.batch, 1);
+      drain_batch(self);
+    },
+    [self](drain_next_atom, std::uint64_t generation) {
+      auto& st = self->state;
+      if (st.draining && st.draining->generation == generation) drain_batch(self);
     },
     [self](count_atom) -> std::size_t { return self->state.sockets.size(); },
   };

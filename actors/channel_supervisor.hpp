@@ -4,6 +4,9 @@
 // not on any per-message path: socket actors report activity at most about twice per
 // heartbeat window.
 #include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
 #include <unordered_map>
 
 #include <caf/stateful_actor.hpp>
@@ -24,6 +27,17 @@ struct supervisor_state {
   std::unordered_map<std::string, std::vector<caf::actor>> ids;
   std::chrono::seconds timeout{60};
   bool sweeping = false;
+  /// A shutdown in progress: who is still to be told, in batches.
+  struct drain {
+    std::uint16_t code = 1001;
+    std::string reason;
+    std::vector<caf::actor> pending;
+    std::size_t next = 0;
+    std::size_t batch = 0;
+    std::chrono::milliseconds interval{0};
+    std::uint64_t generation = 0;  // a newer shutdown makes older batch timers moot
+  };
+  std::optional<drain> draining;
   static inline const char* name = "chorus.supervisor";
 };
 

@@ -2,6 +2,8 @@
 // What net/ sees of the channel layer: open a socket for a new connection, hand it
 // frames, tell it the transport ended. CAF-free on purpose, so the Beast translation
 // units do not also compile CAF's headers (TOOLCHAIN.md §6: keep heavy TUs apart).
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +14,16 @@
 #include "actors/runtime_stats.hpp"
 
 namespace chorus {
+
+/// How a shutdown spreads its closes: `batch` sockets every `interval`, so clients
+/// that reconnect at once do not all land on the next node in the same instant. The
+/// batch grows when needed to tell every socket within `spread` (the bound on how long
+/// a drain takes). batch 0 = all at once.
+struct drain_pacing {
+  std::size_t batch = 0;
+  std::chrono::milliseconds interval{0};
+  std::chrono::milliseconds spread{0};
+};
 
 /// Called once when the connect callback has decided: accepted, or the HTTP status.
 using connected_callback = std::function<void(bool accepted, unsigned http_status)>;
@@ -38,7 +50,7 @@ public:
   virtual socket_link open_socket(connection_ptr conn, connect_info info, protocol::serializer ser,
                                   connected_callback done) = 0;
   /// Asks every socket to run its leave callbacks and close with this code.
-  virtual void close_all(std::uint16_t code, const std::string& reason) = 0;
+  virtual void close_all(std::uint16_t code, const std::string& reason, drain_pacing pacing = {}) = 0;
   virtual runtime_stats& stats() noexcept = 0;
 };
 

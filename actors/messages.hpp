@@ -39,6 +39,7 @@ using unsub_all_atom = caf::atom_constant<caf::atom("unsuball")>;
 using register_atom = caf::atom_constant<caf::atom("register")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+using drain_next_atom = caf::atom_constant<caf::atom("drainnext")>;
 using disconnect_atom = caf::atom_constant<caf::atom("disconnect")>;
 
 /// net → socket actor: one complete WebSocket message.

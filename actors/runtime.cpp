@@ -60,8 +60,9 @@ socket_link runtime::open_socket(connection_ptr conn, connect_info info, protoco
     socket_link::impl{open(std::move(conn), std::move(info), ser, std::move(done))})};
 }
 
-void runtime::close_all(std::uint16_t code, const std::string& reason) {
-  caf::anon_send(supervisor_, detail::shutdown_atom::value, code, reason);
+void runtime::close_all(std::uint16_t code, const std::string& reason, drain_pacing pacing) {
+  caf::anon_send(supervisor_, detail::shutdown_atom::value, code, reason, static_cast<std::uint64_t>(pacing.batch),
+                 static_cast<std::int64_t>(pacing.interval.count()), static_cast<std::int64_t>(pacing.spread.count()));
 }
 
 void runtime::stop() {

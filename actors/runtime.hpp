@@ -33,8 +33,9 @@ public:
   socket_link open_socket(connection_ptr conn, connect_info info, protocol::serializer ser,
                           connected_callback done) override;
 
-  /// Asks every socket to run its leave callbacks and close with this code.
-  void close_all(std::uint16_t code, const std::string& reason) override;
+  /// Asks every socket to run its leave callbacks and close with this code, in
+  /// batches when `pacing` says so.
+  void close_all(std::uint16_t code, const std::string& reason, drain_pacing pacing = {}) override;
   /// Stops the registry, topics and supervisor (sockets should be closed first).
   void stop();
 

@@ -105,8 +105,9 @@ void server::stop(std::uint16_t code, const std::string& reason) {
     closed.set_value();
   });
   closed.get_future().wait();
-  // 2. every socket runs its leave callbacks and queues its close frame
-  d.ctx.endpoint.close_all(code, reason);
+  // 2. every socket runs its leave callbacks and queues its close frame, batch by batch
+  const auto& o = d.ctx.options;
+  d.ctx.endpoint.close_all(code, reason, {o.drain_batch, o.drain_interval, o.drain_timeout / 2});
   // 3. bounded wait for clean closes, then cut what is left
   auto deadline = std::chrono::steady_clock::now() + d.ctx.options.drain_timeout;
   while (d.ctx.sessions.load() > 0 && std::chrono::steady_clock::now() < deadline)

@@ -50,6 +50,11 @@ struct server_options {
   std::chrono::milliseconds close_timeout{2000};
   /// On stop(): time for sockets to close cleanly before the rest are cut.
   std::chrono::milliseconds drain_timeout{5000};
+  /// On stop(): sockets are told to close `drain_batch` at a time every `drain_interval`
+  /// (more per batch when needed to tell all within half the drain_timeout), so the
+  /// clients' reconnects reach the other nodes spread out, not as one storm.
+  std::size_t drain_batch = 500;
+  std::chrono::milliseconds drain_interval{50};
   /// Which browser origins may connect (PROTOCOL.md §8); refusals get HTTP 403.
   protocol::origin_policy check_origin = protocol::origin_policy::same_host;
   std::vector<std::string> allowed_origins;  // for origin_policy::allow_list

@@ -80,6 +80,8 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--handshake-timeout-ms", {"time to finish the upgrade (10000)", millis(net.handshake_timeout)}},
     {"--close-timeout-ms", {"time for a peer to answer a close before the TCP reset (2000)", millis(net.close_timeout)}},
     {"--drain-timeout-ms", {"time for clean closes on shutdown (5000)", millis(net.drain_timeout)}},
+    {"--drain-batch", {"connections told to close per drain step (500)", number(net.drain_batch)}},
+    {"--drain-interval-ms", {"time between drain steps (50)", millis(net.drain_interval)}},
     {"--check-origin", {"same-host | off | a comma-separated allow-list (same-host)", text(origins)}},
     {"--rate-limit", {"inbound messages per second per connection; 0 = off (0)", number(channels.rate_limit_per_s)}},
     {"--rate-burst", {"messages a connection may send at once (50)", number(channels.rate_limit_burst)}},

@@ -1,4 +1,6 @@
 // Disconnect, idle expiry and shutdown: leave callbacks exactly once, nothing left behind.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "actors/channel_supervisor.hpp"
@@ -93,6 +95,67 @@ TEST_CASE("close_all closes every connection with the given code after its leave
   h.run();
   CHECK(a.conn->closed() == std::pair<std::uint16_t, std::string>{1012, "service restart"});
   CHECK((*leaves)["room:1"] == 1);
+  CHECK(h.socket_count() == 0);
+}
+
+namespace {
+std::size_t closed_count(const std::vector<client>& clients) {
+  return static_cast<std::size_t>(std::count_if(clients.begin(), clients.end(), [](const client& c) {
+    return c.conn->closed().has_value();
+  }));
+}
+} // namespace
+
+TEST_CASE("a paced close_all tells sockets batch by batch, one batch per interval") {
+  auto leaves = std::make_shared<std::map<std::string, int>>();
+  harness h{counting_config(leaves)};
+  std::vector<client> clients;
+  for (int i = 0; i < 10; ++i) clients.push_back(h.connect());
+  h.rt().close_all(1012, "service restart", {.batch = 3, .interval = 100ms, .spread = 0ms});
+  h.run();
+  CHECK(closed_count(clients) == 3);
+  h.advance(99ms);
+  CHECK(closed_count(clients) == 3);
+  h.advance(1ms);
+  CHECK(closed_count(clients) == 6);
+  SECTION("a socket that connects during the drain is told at once") {
+    auto late = h.connect();
+    CHECK(late.conn->closed() == std::pair<std::uint16_t, std::string>{1012, "service restart"});
+  }
+  h.advance(100ms);
+  CHECK(closed_count(clients) == 9);
+  h.advance(100ms);
+  CHECK(closed_count(clients) == 10);
+  for (auto& c : clients) CHECK(c.conn->closed() == std::pair<std::uint16_t, std::string>{1012, "service restart"});
+  CHECK(h.socket_count() == 0);
+}
+
+TEST_CASE("a paced close_all grows its batches to finish within the spread") {
+  harness h;
+  std::vector<client> clients;
+  for (int i = 0; i < 10; ++i) clients.push_back(h.connect());
+  // 1 per 100 ms would take 1 s; a 200 ms spread allows two rounds: 5 and 5
+  h.rt().close_all(1012, "service restart", {.batch = 1, .interval = 100ms, .spread = 200ms});
+  h.run();
+  CHECK(closed_count(clients) == 5);
+  h.advance(100ms);
+  CHECK(closed_count(clients) == 10);
+}
+
+TEST_CASE("a second close_all replaces a paced one and tells everyone left at once") {
+  harness h;
+  std::vector<client> clients;
+  for (int i = 0; i < 6; ++i) clients.push_back(h.connect());
+  h.rt().close_all(1012, "service restart", {.batch = 2, .interval = 100ms, .spread = 0ms});
+  h.run();
+  CHECK(closed_count(clients) == 2);
+  h.rt().close_all(1001, "now");
+  h.run();
+  CHECK(closed_count(clients) == 6);
+  CHECK(std::count_if(clients.begin(), clients.end(), [](const client& c) {
+          return c.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "now"};
+        }) == 4);
+  h.advance(500ms);  // the old drain's timer finds nothing to do
   CHECK(h.socket_count() == 0);
 }
 

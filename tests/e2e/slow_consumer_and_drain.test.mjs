@@ -89,14 +89,17 @@ describe("slow consumers", () => {
 });
 
 describe("graceful drain", () => {
-  it("SIGTERM with 1000 clients closes every one with 1012 and exits promptly", async () => {
-    const server = await startServer("chat", ["--max-subscribers", "2000"]);
+  it("SIGTERM with 1000 clients closes every one with 1012, in batches, and exits promptly", async () => {
+    // 100 per 50 ms: ten batches, so the closes must spread over at least ~450 ms
+    const server = await startServer("chat", ["--max-subscribers", "2000", "--drain-batch", "100", "--drain-interval-ms", "50"]);
     const clients = [];
     for (let i = 0; i < 1000; i += 100) {
       clients.push(...await Promise.all(Array.from({ length: 100 }, () => RawClient.open(`${server.url}/websocket?vsn=2.0.0`))));
     }
     for (const c of clients) c.send(["1", "1", "room:drain", "phx_join", {}]);
     await Promise.all(clients.map((c) => c.take(1, 10000)));
+    const closedAt = clients.map(() => null);
+    clients.forEach((c, i) => c.closed.then(() => { closedAt[i] = Date.now(); }));
     const t0 = Date.now();
     const code = await server.stop("SIGTERM");
     const elapsed = Date.now() - t0;
@@ -104,5 +107,11 @@ describe("graceful drain", () => {
     assert.equal(code, 0);
     assert.ok(elapsed < 5000, `exit took ${elapsed} ms`);
     assert.equal(closes.filter((c) => c && c.code === 1012).length, 1000);
+    const times = closedAt.filter((t) => t !== null).sort((a, b) => a - b);
+    const span = times[times.length - 1] - times[0];
+    const firstBurst = times.filter((t) => t - times[0] < 25).length;
+    console.log(`drain: exit after ${elapsed} ms, closes spread over ${span} ms, ${firstBurst} in the first 25 ms`);
+    assert.ok(span >= 350, `closes spread over only ${span} ms`);
+    assert.ok(firstBurst <= 300, `${firstBurst} closes arrived in the first 25 ms`);
   });
 });
