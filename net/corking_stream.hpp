@@ -1,9 +1,10 @@
 #pragma once
-// The layer under Beast's websocket::stream. Reads pass straight to the TCP socket;
-// writes (Beast's handshake response, pongs, close frames) are copied into the
-// connection's output queue, where broadcast frames are appended by reference, so one
-// ordered byte stream leaves through one writev per loop pass. Completion is always
-// posted, never inline: Beast's composed operations would otherwise re-enter.
+// The layer under Beast's websocket::stream. Reads pass straight to the TCP socket (or
+// through TLS); writes (Beast's handshake response, pongs, close frames) are copied into
+// the connection's output queue, where broadcast frames are appended by reference, so one
+// ordered byte stream leaves through one writev per loop pass (or one TLS write per
+// record's worth). Completion is always posted, never inline: Beast's composed
+// operations would otherwise re-enter.
 #include <array>
 #include <chrono>
 #include <functional>
@@ -11,6 +12,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -23,24 +25,45 @@ namespace chorus::net_detail {
 
 namespace asio = boost::asio;
 
+using tls_stream = asio::ssl::stream<asio::ip::tcp::socket&>;
+
 /// How queued bytes reach the peer: a strategy over the lowest layer. Plain TCP uses
-/// writev on the socket; a TLS flush would encrypt per connection (frames still built once).
+/// sendmsg on the socket; TLS copies the queue's front into one record-sized batch and
+/// writes it through OpenSSL (the frames are still built once; only the encryption,
+/// which copies anyway, is per connection).
 class corking_stream {
 public:
   using executor_type = asio::any_io_executor;
-  /// Called when the queue gained bytes (the owner schedules a flush for this pass).
+  /// Called when the queue gained bytes or a TLS write finished (the owner schedules a
+  /// flush for this pass).
   using dirty_hook = std::function<void()>;
 
-  corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty)
-    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)) {}
+  /// `tls` null: plain TCP. Otherwise the connection speaks TLS with this context and
+  /// must complete async_tls_handshake before anything else.
+  corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty, asio::ssl::context* tls = nullptr)
+    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)) {
+    if (tls) tls_ = std::make_unique<tls_stream>(socket_, *tls);
+  }
+  corking_stream(const corking_stream&) = delete;  // tls_ refers to socket_
+  corking_stream& operator=(const corking_stream&) = delete;
 
   executor_type get_executor() noexcept { return socket_.get_executor(); }
   asio::ip::tcp::socket& socket() noexcept { return socket_; }
   output_queue& queue() noexcept { return queue_; }
   bool failed() const noexcept { return failed_; }
+  bool is_tls() const noexcept { return tls_ != nullptr; }
+  tls_stream& tls() noexcept { return *tls_; }
+  /// Outbound bytes not yet handed to the kernel: the queue plus a TLS batch in flight.
+  std::size_t queued_bytes() const noexcept { return queue_.bytes() + tls_batch_.size(); }
+
+  template <class Handler>
+  void async_tls_handshake(Handler&& handler) {
+    tls_->async_handshake(asio::ssl::stream_base::server, std::forward<Handler>(handler));
+  }
 
   template <class MutableBufferSequence, class ReadToken>
   auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
+    if (tls_) return tls_->async_read_some(buffers, std::forward<ReadToken>(token));
     return socket_.async_read_some(buffers, std::forward<ReadToken>(token));
   }
 
@@ -65,17 +88,35 @@ public:
       token, buffers);
   }
 
-  enum class flush_result { done, blocked, error };
+  /// blocked: the kernel is full (plain TCP; wait until writable and flush again).
+  /// pending: a TLS write is in flight; it continues by itself and calls the dirty hook
+  /// when the queue is empty or the write failed.
+  enum class flush_result { done, blocked, pending, error };
   /// Writes as much of the queue as the kernel takes now (one gather write per 1024 chunks;
-  /// asio's own gather write stops at 16 buffers).
+  /// asio's own gather write stops at 16 buffers). With TLS, starts the writes.
   flush_result flush() noexcept;
+  /// What owns this stream. TLS operations hold it until they complete: OpenSSL's
+  /// operations refer to the stream, so it must outlive every one of them.
+  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+  std::shared_ptr<void> keepalive() const { return owner_.lock(); }
+  /// TLS: called once when the queue has been written out (or the stream failed).
+  void when_flushed(std::function<void()> done) { on_flushed_ = std::move(done); }
   /// Marks the stream dead: later writes fail, queued bytes are dropped.
   void fail() noexcept;
 
 private:
+  flush_result flush_tls() noexcept;
+  void write_tls_batch(std::shared_ptr<void> keepalive);
+  void tls_flushed();
+
   asio::ip::tcp::socket socket_;
+  std::unique_ptr<tls_stream> tls_;  // declared after socket_, which it refers to
   dirty_hook on_dirty_;
   output_queue queue_;
+  std::string tls_batch_;            // plaintext being written through TLS
+  bool tls_writing_ = false;
+  std::function<void()> on_flushed_;
+  std::weak_ptr<void> owner_;
   bool failed_ = false;
 };
 
@@ -90,7 +131,8 @@ void beast_close_socket(corking_stream& stream);
 /// queued bytes (the close frame) go out, our side is shut down, then what the peer
 /// still sends is read and discarded until it closes (or `linger` passes). Closing
 /// with unread data would make the kernel send a reset, and the peer could lose the
-/// close frame and see 1006 instead of the code we sent.
+/// close frame and see 1006 instead of the code we sent. With TLS, the queue is written
+/// out, then TLS's close_notify is exchanged (which reads and discards the same way).
 template <class Handler>
 class drain_op : public std::enable_shared_from_this<drain_op<Handler>> {
 public:
@@ -98,17 +140,27 @@ public:
     : stream_(stream), handler_(std::move(handler)), timer_(stream.get_executor()) {}
 
   void start(std::chrono::milliseconds linger) {
-    stream_.flush();
-    boost::beast::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     timer_.expires_after(linger);
     timer_.async_wait([self = this->shared_from_this()](boost::beast::error_code e) {
       if (!e) self->finish();
     });
+    if (stream_.is_tls()) {
+      stream_.when_flushed([self = this->shared_from_this()] { self->close_notify(); });
+      stream_.flush();
+      return;
+    }
+    stream_.flush();
+    boost::beast::error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     read();
   }
 
 private:
+  void close_notify() {
+    if (done_ || stream_.failed()) return finish();
+    stream_.tls().async_shutdown(
+      [self = this->shared_from_this(), keep = stream_.keepalive()](boost::beast::error_code) { self->finish(); });
+  }
   void read() {
     stream_.socket().async_read_some(asio::buffer(scratch_),
                                      [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {

@@ -12,6 +12,7 @@
 
 #include "actors/log.hpp"
 #include "net/io_loop.hpp"
+#include "net/tls_context.hpp"
 #include "net/ws_session.hpp"
 
 namespace chorus {
@@ -22,6 +23,8 @@ using net_detail::io_loop;
 struct server::impl {
   impl(channel_endpoint& endpoint, server_options opts)
     : ctx{opts, endpoint, protocol::mount_path{opts.mount}, net_detail::static_files{opts.static_dirs}} {
+    if (!ctx.options.tls_cert_file.empty() || !ctx.options.tls_key_file.empty())
+      ctx.tls = net_detail::make_tls_context(ctx.options.tls_cert_file, ctx.options.tls_key_file);
     for (unsigned i = 0; i < std::max(1u, ctx.options.io_threads); ++i) {
       loops.push_back(std::make_unique<io_loop>());
       loops.back()->set_counters(&endpoint.stats().frames_out, &endpoint.stats().bytes_out);

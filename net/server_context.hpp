@@ -1,6 +1,9 @@
 #pragma once
 // What every session of a server shares (read-mostly; counters are atomic).
 #include <atomic>
+#include <memory>
+
+#include <boost/asio/ssl/context.hpp>
 
 #include "actors/endpoint.hpp"
 #include "net/server_options.hpp"
@@ -19,8 +22,10 @@ struct server_context {
   std::atomic<std::uint64_t> slow_consumers{0};
   std::atomic<std::uint64_t> http_refusals{0};
   std::atomic<std::uint64_t> paused_reads{0};  // times a flooding client stopped being read
-  std::atomic<std::uint64_t> queued_bytes_peak{0};
-  std::atomic<std::uint64_t> dropped_frames{0};  // slow_consumer_policy::drop  // largest outbound queue any connection had
+  std::atomic<std::uint64_t> queued_bytes_peak{0};  // largest outbound queue any connection had
+  std::atomic<std::uint64_t> dropped_frames{0};  // slow_consumer_policy::drop
+  std::atomic<std::uint64_t> tls_failures{0};    // TLS handshakes that failed
+  std::unique_ptr<boost::asio::ssl::context> tls;  // null: plain TCP
 };
 
 } // namespace chorus::net_detail

@@ -58,6 +58,9 @@ struct server_options {
   /// Which browser origins may connect (PROTOCOL.md §8); refusals get HTTP 403.
   protocol::origin_policy check_origin = protocol::origin_policy::same_host;
   std::vector<std::string> allowed_origins;  // for origin_policy::allow_list
+  /// TLS (https/wss): PEM certificate chain and private key. Both empty: plain TCP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   /// Static files: URL prefix → directory ("/" → "examples/chat/static").
   std::vector<std::pair<std::string, std::string>> static_dirs;
 };

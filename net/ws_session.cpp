@@ -25,7 +25,7 @@ std::string lower(std::string_view s) {
 } // namespace
 
 ws_session::ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server)
-  : ws_(std::move(socket), [this] { mark_dirty(); }), loop_(loop), server_(server),
+  : ws_(std::move(socket), [this] { mark_dirty(); }, server.tls.get()), loop_(loop), server_(server),
     timer_(ws_.get_executor()) {
   server_.sessions.fetch_add(1);
 }
@@ -51,6 +51,19 @@ void ws_session::start() {
       self->hard_close();
     }
   });
+  auto& stream = ws_.next_layer();
+  stream.set_owner(weak_from_this());
+  if (!stream.is_tls()) return read_request();
+  stream.async_tls_handshake([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) return self->read_request();
+    if (self->phase_ == phase::closed) return;  // (timed out meanwhile)
+    self->server_.tls_failures.fetch_add(1, std::memory_order_relaxed);
+    log_line(log_level::info, "net", self->peer_ + ": TLS handshake failed: " + ec.message());
+    self->hard_close();
+  });
+}
+
+void ws_session::read_request() {
   parser_ = std::make_unique<http::request_parser<http::empty_body>>();
   parser_->header_limit(max_request_header);
   http::async_read(ws_.next_layer(), buffer_, *parser_,
@@ -77,7 +90,7 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
     stats["net"] = {{"tcp_connections", server_.sessions.load()}, {"websockets", server_.websockets.load()},
                     {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()},
                     {"paused_reads", server_.paused_reads.load()}, {"queued_bytes_peak", server_.queued_bytes_peak.load()},
-                    {"dropped_frames", server_.dropped_frames.load()},
+                    {"dropped_frames", server_.dropped_frames.load()}, {"tls_failures", server_.tls_failures.load()},
                     {"max_outbound_bytes", server_.options.max_outbound_bytes}};
     return respond(200, stats.dump(), "application/json");
   }
@@ -190,8 +203,9 @@ void ws_session::resume_reading() {
 
 void ws_session::send_frame(shared_frame frame) {
   if (phase_ != phase::open || ws_.next_layer().failed()) return;  // nothing may follow a close frame
-  auto& queue = ws_.next_layer().queue();
-  if (queue.bytes() + frame->wire().size() > server_.options.max_outbound_bytes) {
+  auto& stream = ws_.next_layer();
+  auto& queue = stream.queue();
+  if (stream.queued_bytes() + frame->wire().size() > server_.options.max_outbound_bytes) {
     if (server_.options.on_slow_consumer == server_options::slow_consumer_policy::drop) {
       server_.dropped_frames.fetch_add(1, std::memory_order_relaxed);
       if (!warned_slow_)
@@ -201,7 +215,7 @@ void ws_session::send_frame(shared_frame frame) {
       return;
     }
     server_.slow_consumers.fetch_add(1);
-    log_line(log_level::warn, "net", peer_ + ": slow consumer, " + std::to_string(queue.bytes()) +
+    log_line(log_level::warn, "net", peer_ + ": slow consumer, " + std::to_string(stream.queued_bytes()) +
                                        " bytes queued; closing 1013");
     queue.drop_unstarted();
     return start_close(1013, "slow consumer");
@@ -209,8 +223,8 @@ void ws_session::send_frame(shared_frame frame) {
   ++loop_.frames_out;  // summed into the shared counters once per pass, not per frame
   loop_.bytes_out += frame->wire().size();
   queue.push(std::move(frame));
-  if (queue.bytes() > server_.queued_bytes_peak.load(std::memory_order_relaxed))
-    server_.queued_bytes_peak.store(queue.bytes(), std::memory_order_relaxed);  // a figure, races are harmless
+  if (stream.queued_bytes() > server_.queued_bytes_peak.load(std::memory_order_relaxed))
+    server_.queued_bytes_peak.store(stream.queued_bytes(), std::memory_order_relaxed);  // a figure, races are harmless
   mark_dirty();
 }
 
@@ -250,6 +264,8 @@ void ws_session::flush() {
                                    });
       }
       break;
+    case corking_stream::flush_result::pending:
+      break;  // a TLS write is in flight; its completion marks us dirty again
     case corking_stream::flush_result::error:
       hard_close();
       break;

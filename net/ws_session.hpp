@@ -38,6 +38,7 @@ public:
 private:
   enum class phase { http, connecting, handshaking, open, closing, closed };
 
+  void read_request();
   void on_request(beast::error_code ec);
   void serve_http(const http::request<http::empty_body>& req);
   void start_upgrade(const http::request<http::empty_body>& req);

@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 need=(build-essential cmake ninja-build ccache pkg-config
       libcaf-dev libboost1.81-dev nlohmann-json3-dev catch2
-      clang libclang-rt-14-dev chromium)
+      libssl-dev openssl clang libclang-rt-14-dev chromium)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -82,6 +82,8 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--drain-timeout-ms", {"time for clean closes on shutdown (5000)", millis(net.drain_timeout)}},
     {"--drain-batch", {"connections told to close per drain step (500)", number(net.drain_batch)}},
     {"--drain-interval-ms", {"time between drain steps (50)", millis(net.drain_interval)}},
+    {"--tls-cert", {"PEM certificate chain: serve https/wss (off)", text(net.tls_cert_file)}},
+    {"--tls-key", {"PEM private key for --tls-cert", text(net.tls_key_file)}},
     {"--check-origin", {"same-host | off | a comma-separated allow-list (same-host)", text(origins)}},
     {"--rate-limit", {"inbound messages per second per connection; 0 = off (0)", number(channels.rate_limit_per_s)}},
     {"--rate-burst", {"messages a connection may send at once (50)", number(channels.rate_limit_burst)}},
@@ -174,7 +176,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
       srv = std::make_unique<server>(*rt, net);
       auto port = srv->start();
       log_line(log_level::info, defaults.name, "open-file limit " + std::to_string(fds));
-      std::printf("listening on %s:%u\n", net.host.c_str(), unsigned(port));
+      std::printf("listening on %s:%u%s\n", net.host.c_str(), unsigned(port), net.tls_cert_file.empty() ? "" : " (TLS)");
       std::fflush(stdout);
       int sig = 0;
       sigwait(&stop_signals, &sig);

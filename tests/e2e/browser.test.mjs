@@ -1,14 +1,16 @@
 // The chat page in a real browser: Debian's Chromium, headless, driven by playwright-core.
-// Two pages join the same room; a message typed in one appears in both.
+// Two pages join the same room; a message typed in one appears in both — over http/ws,
+// and over https/wss with a self-signed certificate (the page's phoenix.js picks wss
+// itself from the page's scheme).
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { startServer } from "./helpers.mjs";
+import { selfSignedCert, startServer } from "./helpers.mjs";
 
-let server;
 let browser;
+const tls = selfSignedCert();
 before(async () => {
-  server = await startServer("chat");
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -18,21 +20,34 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  await server?.stop();
+  rmSync(tls.dir, { recursive: true, force: true });
 });
 
-it("two browser pages of the chat example exchange a message", async () => {
-  const pages = await Promise.all([browser.newPage(), browser.newPage()]);
-  for (const page of pages) {
-    await page.goto(`${server.http}/`);
-    await page.waitForSelector('body[data-joined="room:lobby"]', { timeout: 10000 });
-  }
-  await pages[0].fill("#name", "alice");
-  await pages[0].fill("#body", "hello from a real browser");
-  await pages[0].click("#send-button");
-  for (const page of pages) {
-    const line = page.locator("#messages li", { hasText: "hello from a real browser" });
-    await line.waitFor({ timeout: 10000 });
-    assert.equal(await line.locator("b").textContent(), "alice");
-  }
-});
+for (const secure of [false, true]) {
+  it(`two browser pages of the chat example exchange a message${secure ? " over https/wss" : ""}`, async () => {
+    const server = await startServer("chat", secure ? ["--tls-cert", tls.certPath, "--tls-key", tls.keyPath] : []);
+    // the certificate is self-signed: this browser context accepts it, as a user would
+    const context = await browser.newContext({ ignoreHTTPSErrors: secure });
+    try {
+      assert.ok(server.http.startsWith(secure ? "https:" : "http:"));
+      const pages = await Promise.all([context.newPage(), context.newPage()]);
+      for (const page of pages) {
+        await page.goto(`${server.http}/`);
+        await page.waitForSelector('body[data-joined="room:lobby"]', { timeout: 10000 });
+      }
+      await pages[0].fill("#name", "alice");
+      await pages[0].fill("#body", "hello from a real browser");
+      await pages[0].click("#send-button");
+      for (const page of pages) {
+        const line = page.locator("#messages li", { hasText: "hello from a real browser" });
+        await line.waitFor({ timeout: 10000 });
+        assert.equal(await line.locator("b").textContent(), "alice");
+      }
+      const stats = JSON.parse(await pages[0].evaluate(async () => (await fetch("/stats")).text()));
+      assert.equal(stats.net.websockets, 2);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
+}

@@ -2,7 +2,7 @@
 // scale (200 concurrent joins), order (1000 broadcasts), reconnect with rejoin, shutdown.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RawClient, outcome, phxSocket, sleep, startServer } from "./helpers.mjs";
+import { RawClient, outcome, phxSocket, sleep, startServer, within } from "./helpers.mjs";
 
 let server;
 before(async () => { server = await startServer("chat", ["--max-subscribers", "1024", "--max-topics", "1024"]); });
@@ -53,7 +53,7 @@ describe("chat example", () => {
     assert.equal(results.filter(([st]) => st === "ok").length, 200);
     const received = channels.map((c) => new Promise((r) => c.on("new_msg", r)));
     channels[0].push("new_msg", { body: "to all" });
-    const got = await Promise.race([Promise.all(received), sleep(5000).then(() => null)]);
+    const got = await within(Promise.all(received), 5000);
     assert.ok(got, "every client received the broadcast");
     assert.ok(got.every((m) => m.body === "to all"));
     sockets.forEach((s) => s.disconnect());
@@ -69,7 +69,7 @@ describe("chat example", () => {
       if (seen[i].length === 1000) resolve();
     })));
     for (let n = 0; n < 1000; n++) chans[0].push("new_msg", { n });
-    await Promise.race([Promise.all(done), sleep(10000)]);
+    await within(Promise.all(done), 10000);
     const expected = Array.from({ length: 1000 }, (_, n) => n);
     for (const s of seen) assert.deepEqual(s, expected);
     subs.forEach((s) => s.disconnect());
@@ -92,7 +92,7 @@ describe("chat example", () => {
       for (let i = 0; i < 50 && joins < 2; i++) await sleep(100);
       assert.equal(joins, 2);
       ch.push("new_msg", { back: true });
-      assert.deepEqual(await Promise.race([rejoined, sleep(3000)]), { back: true });
+      assert.deepEqual(await within(rejoined, 3000), { back: true });
     } finally {
       s.disconnect();
       await restarted.stop();

@@ -2,7 +2,7 @@
 // with raw frames where bytes matter and the stock phoenix client where behaviour does.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RawClient, outcome, phxSocket, sleep, startServer, upgradeStatus } from "./helpers.mjs";
+import { RawClient, outcome, phxSocket, sleep, startServer, upgradeStatus, within } from "./helpers.mjs";
 
 let server;
 before(async () => { server = await startServer("conformance", ["--heartbeat-timeout", "2", "--max-channels-per-socket", "16", "--max-topics", "1024"]); });
@@ -156,7 +156,7 @@ describe("5-13: channel lifecycle (raw V2 frames)", () => {
     const rejoined = new Promise((resolve) => ch.join().receive("ok", () => { if (++joins === 2) resolve(); }));
     await sleep(100);
     ch.push("boom", {});
-    await Promise.race([rejoined, sleep(3000).then(() => { throw new Error("no rejoin"); })]);
+    await within(rejoined, 3000, () => { throw new Error("no rejoin"); });
     assert.equal(joins, 2);
     socket.disconnect();
   });
@@ -250,7 +250,7 @@ describe("17-19: disconnects, timeouts, caps and bad frames", () => {
     await admin.take(1);
     admin.send(["1", "2", "room:admin", "kick", { user: "carol" }]);
     assert.equal((await raw.closed).code, 1001);
-    await Promise.race([reopened, sleep(3000).then(() => { throw new Error("no reconnect"); })]);
+    await within(reopened, 3000, () => { throw new Error("no reconnect"); });
     assert.deepEqual(closeCodes, [1001]);
     victim.disconnect(); admin.close();
   });
@@ -260,7 +260,7 @@ describe("17-19: disconnects, timeouts, caps and bad frames", () => {
     const beating = await phxSocket(server.url, { heartbeatIntervalMs: 300 });
     let beatingClosed = false;
     beating.onClose(() => { beatingClosed = true; });
-    const closed = await Promise.race([silent.closed, sleep(5000).then(() => null)]);
+    const closed = await within(silent.closed, 5000);
     assert.deepEqual(closed, { code: 1001, reason: "heartbeat timeout" });
     assert.equal(beatingClosed, false);
     beating.disconnect();
@@ -291,7 +291,7 @@ describe("17-19: disconnects, timeouts, caps and bad frames", () => {
       const rejoined = new Promise((resolve) => ch.join().receive("ok", () => { if (++joins === 2) resolve(); }));
       await sleep(100);
       socket.conn.send(bad);  // through phoenix.js's own transport
-      await Promise.race([rejoined, sleep(3000).then(() => { throw new Error("no rejoin"); })]);
+      await within(rejoined, 3000, () => { throw new Error("no rejoin"); });
       socket.disconnect();
     });
   }

@@ -2,12 +2,28 @@
 // a free port, talk to it with the stock phoenix client (over `ws`: Node 20 has no
 // global WebSocket and phoenix.js would silently fall back to long-polling) or with raw
 // frames where the bytes matter. Every wait is bounded.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { once } from "node:events";
+import net from "node:net";
+import tls from "node:tls";
 import { Socket } from "phoenix";
 import WebSocket from "ws";
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The promise's value, or fallback()'s once `ms` pass. Unlike racing a sleep, the timer
+ *  is cleared when the promise wins, so it does not keep the test process alive. */
+export function within(promise, ms, fallback = () => null) {
+  let timer;
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => { try { resolve(fallback()); } catch (e) { reject(e); } }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Starts a server binary; resolves once it prints "listening on HOST:PORT". */
 export async function startServer(kind = "conformance", args = []) {
@@ -20,20 +36,20 @@ export async function startServer(kind = "conformance", args = []) {
   const proc = spawn(cmd, cmdArgs, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => { stderr += d; });
-  const port = await new Promise((resolve, reject) => {
+  const [port, secure] = await new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("server did not start: " + stderr)), 10000);
     proc.stdout.on("data", (d) => {
       out += d;
-      const m = out.match(/listening on [\d.]+:(\d+)/);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      const m = out.match(/listening on [\d.]+:(\d+)( \(TLS\))?/);
+      if (m) { clearTimeout(timer); resolve([Number(m[1]), Boolean(m[2])]); }
     });
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
   });
   return {
     port,
-    url: `ws://127.0.0.1:${port}/socket`,
-    http: `http://127.0.0.1:${port}`,
+    url: `${secure ? "wss" : "ws"}://127.0.0.1:${port}/socket`,
+    http: `${secure ? "https" : "http"}://127.0.0.1:${port}`,
     proc,
     stderr: () => stderr,
     async stop(signal = "SIGTERM") {
@@ -75,10 +91,11 @@ export class RawClient {
     await c.opened;
     return c;
   }
-  constructor(url, { protocols, headers } = {}) {
+  /** `ca`: the certificate to trust for wss:// */
+  constructor(url, { protocols, headers, ca } = {}) {
     this.frames = [];
     this.waiters = [];
-    this.ws = new WebSocket(url, protocols, { headers });
+    this.ws = new WebSocket(url, protocols, { headers, ca });
     this.closed = new Promise((resolve) => this.ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
     this.opened = new Promise((resolve, reject) => {
       this.ws.on("open", resolve);
@@ -121,4 +138,55 @@ export function upgradeStatus(url, { protocols, headers } = {}) {
     ws.on("unexpected-response", (_req, res) => { resolve({ status: res.statusCode }); res.destroy(); });
     ws.on("error", () => {});
   });
+}
+
+/** A raw client that upgrades, joins `topic`, then never reads again (over TLS when `ca`
+ *  is given: the TLS socket is paused, so the TCP socket under it is not read either). */
+export function stalledReader(port, topic, { ca } = {}) {
+  return new Promise((resolve, reject) => {
+    const onConnect = () => {
+      s.write(`GET /socket/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    };
+    const s = ca ? tls.connect({ port, host: "127.0.0.1", ca }, onConnect) : net.connect(port, "127.0.0.1", onConnect);
+    s.setNoDelay(true);
+    s.once("data", (d) => {
+      if (!d.toString().startsWith("HTTP/1.1 101")) return reject(new Error("no upgrade"));
+      const payload = Buffer.from(JSON.stringify(["1", "1", topic, "phx_join", {}]));
+      // masked client frame with an all-zero key (valid, and the payload stays readable)
+      s.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]));
+      setTimeout(() => { s.pause(); resolve(s); }, 100);  // joined; from now on nothing is read
+    });
+    s.on("error", () => {});
+  });
+}
+
+/** A fresh self-signed certificate for 127.0.0.1/localhost, made with openssl(1). */
+export function selfSignedCert() {
+  const dir = mkdtempSync(join(tmpdir(), "chorus-tls-"));
+  const certPath = join(dir, "cert.pem");
+  const keyPath = join(dir, "key.pem");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", keyPath, "-out", certPath, "-days", "1", "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore", timeout: 10000 });
+  return { dir, certPath, keyPath, cert: readFileSync(certPath) };
+}
+
+/** GET a document's text (http or https; `ca` is the certificate to trust). */
+export async function getText(url, { ca } = {}) {
+  if (!url.startsWith("https:")) return (await fetch(url)).text();
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca, timeout: 5000, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => { body += d; });
+      res.on("end", () => resolve(body));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+  });
+}
+
+/** GET a JSON document (http or https). */
+export async function getJson(url, options = {}) {
+  return JSON.parse(await getText(url, options));
 }

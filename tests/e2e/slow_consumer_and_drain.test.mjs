@@ -4,40 +4,25 @@
 // SIGTERM with 1000 clients connected closes them all with 1012 and exits promptly.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
-import { RawClient, sleep, startServer } from "./helpers.mjs";
-
-/** A raw client that upgrades, joins `topic`, then never reads again. */
-function stalledReader(port, topic) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, "127.0.0.1", () => {
-      s.write(`GET /socket/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-              `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-    });
-    s.setNoDelay(true);
-    s.once("data", (d) => {
-      if (!d.toString().startsWith("HTTP/1.1 101")) return reject(new Error("no upgrade"));
-      const payload = Buffer.from(JSON.stringify(["1", "1", topic, "phx_join", {}]));
-      // masked client frame with an all-zero key (valid, and the payload stays readable)
-      s.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]));
-      setTimeout(() => { s.pause(); resolve(s); }, 100);  // joined; from now on nothing is read
-    });
-    s.on("error", () => {});
-  });
-}
+import { rmSync } from "node:fs";
+import { RawClient, getJson, selfSignedCert, sleep, stalledReader, startServer, within } from "./helpers.mjs";
 
 describe("slow consumers", () => {
-  for (const policy of ["close", "drop"]) {
-  it(`${policy} policy: a stalled reader ${policy === "close" ? "is cut off" : "loses frames, counted"} while everyone else receives every message in order`, async () => {
+  for (const [policy, secure] of [["close", false], ["drop", false], ["close", true]]) {
+  it(`${policy} policy${secure ? " over TLS" : ""}: a stalled reader ${policy === "close" ? "is cut off" : "loses frames, counted"} while everyone else receives every message in order`, async () => {
     const cap = 256 * 1024;
-    const server = await startServer("conformance", ["--max-outbound-bytes", String(cap), "--close-timeout-ms", "500", "--slow-consumer", policy]);
+    // over TLS the queue also counts the record batch in flight (corking_stream::queued_bytes)
+    const tls = secure ? selfSignedCert() : null;
+    const tlsArgs = tls ? ["--tls-cert", tls.certPath, "--tls-key", tls.keyPath] : [];
+    const ca = tls?.cert;
+    const server = await startServer("conformance", ["--max-outbound-bytes", String(cap), "--close-timeout-ms", "500", "--slow-consumer", policy, ...tlsArgs]);
     try {
       const topic = "room:firehose";
-      const healthy = await Promise.all([0, 1, 2].map(() => RawClient.open(`${server.url}/websocket?vsn=2.0.0`)));
+      const healthy = await Promise.all([0, 1, 2].map(() => RawClient.open(`${server.url}/websocket?vsn=2.0.0`, { ca })));
       for (const c of healthy) { c.send(["1", "1", topic, "phx_join", {}]); await c.take(1); }
-      const stalled = await stalledReader(server.port, topic);
+      const stalled = await stalledReader(server.port, topic, { ca });
 
-      const total = 40000;
+      const total = secure ? 20000 : 40000;
       const pad = "p".repeat(300);
       const counts = healthy.map(() => 0);
       const inOrder = healthy.map(() => true);
@@ -60,14 +45,14 @@ describe("slow consumers", () => {
           if (healthy.some((c) => c.ws.readyState !== 1)) break;  // fail fast below
         }
       }
-      await Promise.race([Promise.all(done), sleep(60000)]);
+      await within(Promise.all(done), 60000);
       assert.deepEqual(counts, [total, total, total], "every healthy subscriber got every message");
       assert.deepEqual(inOrder, [true, true, true], "in publish order");
       // (a reader that is not reading cannot see the close: check the server's side)
-      let stats = await (await fetch(`${server.http}/stats`)).json();
+      let stats = await getJson(`${server.http}/stats`, { ca });
       for (let i = 0; i < 40 && policy === "close" && stats.net.websockets > 3; i++) {
         await sleep(50);
-        stats = await (await fetch(`${server.http}/stats`)).json();
+        stats = await getJson(`${server.http}/stats`, { ca });
       }
       if (policy === "close") {
         assert.equal(stats.net.websockets, 3, "the stalled reader's connection was ended");
@@ -79,10 +64,11 @@ describe("slow consumers", () => {
       stalled.destroy();
       assert.ok(stats.net.queued_bytes_peak <= cap, `queued ${stats.net.queued_bytes_peak} > cap ${cap}`);
       assert.ok(stats.net.queued_bytes_peak > cap / 2, "the cap was actually approached");
-      console.log(`${policy}: queued_bytes_peak ${stats.net.queued_bytes_peak} of cap ${cap}, dropped ${stats.net.dropped_frames}`);
+      console.log(`${policy}${secure ? " (TLS)" : ""}: queued_bytes_peak ${stats.net.queued_bytes_peak} of cap ${cap}, dropped ${stats.net.dropped_frames}`);
       healthy.forEach((c) => c.close());
     } finally {
       await server.stop();
+      if (tls) rmSync(tls.dir, { recursive: true, force: true });
     }
   });
   }
@@ -103,7 +89,7 @@ describe("graceful drain", () => {
     const t0 = Date.now();
     const code = await server.stop("SIGTERM");
     const elapsed = Date.now() - t0;
-    const closes = await Promise.all(clients.map((c) => Promise.race([c.closed, sleep(5000).then(() => null)])));
+    const closes = await Promise.all(clients.map((c) => within(c.closed, 5000)));
     assert.equal(code, 0);
     assert.ok(elapsed < 5000, `exit took ${elapsed} ms`);
     assert.equal(closes.filter((c) => c && c.code === 1012).length, 1000);
