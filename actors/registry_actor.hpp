@@ -2,6 +2,7 @@
 // The node's topic registry: topic name → topic actor, capped at max_topics. It spawns
 // a topic on its first subscribe and stops it when empty. Joins pass through it (to
 // find or create the topic); broadcasts from sockets go straight to the topic actor.
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -20,12 +21,12 @@ struct registry_state {
   std::unordered_map<std::string, slot> topics;
   std::size_t max_topics = 0;
   std::size_t max_subscribers = 0;
-  runtime_stats* stats = nullptr;
+  std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
   caf::actor supervisor;  // owns the socket-id index ("disconnect" broadcasts)
   static inline const char* name = "chorus.registry";
 };
 
 caf::behavior registry_actor(caf::stateful_actor<registry_state>* self, std::size_t max_topics,
-                             std::size_t max_subscribers, runtime_stats* stats, caf::actor supervisor);
+                             std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats, caf::actor supervisor);
 
 } // namespace chorus::detail

@@ -20,11 +20,11 @@ void validate(const channel_config& cfg) {
 } // namespace
 
 runtime::runtime(caf::actor_system& sys, channel_config config)
-  : sys_(sys), stats_(std::make_unique<runtime_stats>()) {
+  : sys_(sys), stats_(std::make_shared<runtime_stats>()) {
   validate(config);
   config_ = std::make_shared<const channel_config>(std::move(config));
   supervisor_ = sys_.spawn(detail::channel_supervisor, config_->heartbeat_timeout());
-  registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_.get(),
+  registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_,
                          supervisor_);
 }
 
@@ -38,7 +38,7 @@ caf::actor runtime::open(connection_ptr conn, connect_info info, protocol::seria
   ctx->info = std::move(info);
   ctx->config = config_;
   ctx->registry = registry_;
-  ctx->stats = stats_.get();
+  ctx->stats = stats_;
   auto actor = sys_.spawn(socket_actor, std::move(ctx), supervisor_, std::move(done));
   caf::anon_send(actor, detail::start_atom::value);
   return actor;

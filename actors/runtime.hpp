@@ -48,7 +48,7 @@ public:
 private:
   caf::actor_system& sys_;
   std::shared_ptr<const channel_config> config_;
-  std::unique_ptr<runtime_stats> stats_;
+  std::shared_ptr<runtime_stats> stats_;  // shared with every actor, which may outlive us
   caf::actor registry_;
   caf::actor supervisor_;
 };

@@ -24,7 +24,7 @@ struct socket_context {
   connect_info info;
   std::shared_ptr<const channel_config> config;
   caf::actor registry;
-  runtime_stats* stats = nullptr;
+  std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
 
   mutable std::mutex mutex;
   json assigns = json::object();

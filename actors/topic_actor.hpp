@@ -2,6 +2,7 @@
 // One actor per live topic (Phoenix PubSub's role): a bounded subscriber set; each
 // broadcast is encoded and framed once per serializer in use and the same bytes go to
 // every subscribing connection.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct topic_state {
   std::string topic;
   caf::actor registry;
   std::size_t max_subscribers = 0;
-  runtime_stats* stats = nullptr;
+  std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
   std::vector<subscriber> subscribers;
   std::uint64_t subscribes_seen = 0;  // compared by the registry before it lets us retire
   std::vector<member_list> lists;     // rebuilt from `subscribers` after membership changes
@@ -34,6 +35,6 @@ struct topic_state {
 };
 
 caf::behavior topic_actor(caf::stateful_actor<topic_state>* self, std::string topic,
-                          caf::actor registry, std::size_t max_subscribers, runtime_stats* stats);
+                          caf::actor registry, std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats);
 
 } // namespace chorus::detail
