@@ -40,8 +40,10 @@ public:
 
   /// `tls` null: plain TCP. Otherwise the connection speaks TLS with this context and
   /// must complete async_tls_handshake before anything else.
-  corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty, asio::ssl::context* tls = nullptr)
-    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)) {
+  /// `queued_total`: the io thread's sum of queued bytes (see output_queue).
+  corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty, std::atomic<std::int64_t>* queued_total,
+                 asio::ssl::context* tls = nullptr)
+    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)), queue_(queued_total) {
     if (tls) tls_ = std::make_unique<tls_stream>(socket_, *tls);
   }
   corking_stream(const corking_stream&) = delete;  // tls_ refers to socket_

@@ -58,6 +58,8 @@ public:
   }
   std::uint64_t frames_out = 0;  // io-thread only: this pass's outbound frames and bytes
   std::uint64_t bytes_out = 0;
+  /// Bytes in this thread's connections' outbound queues (written by this thread only).
+  std::atomic<std::int64_t> queued_bytes{0};
 
 private:
   struct command {

@@ -4,7 +4,7 @@ namespace chorus::net_detail {
 
 void output_queue::push(shared_frame frame) {
   if (!frame || frame->wire().empty()) return;
-  bytes_ += frame->wire().size();
+  adjust(static_cast<std::int64_t>(frame->wire().size()));
   chunks_.push_back({std::move(frame), 0});
 }
 
@@ -19,7 +19,7 @@ std::size_t output_queue::gather(iovec* out, std::size_t max) const noexcept {
 }
 
 void output_queue::consume(std::size_t n) noexcept {
-  bytes_ -= n;
+  adjust(-static_cast<std::int64_t>(n));
   while (n > 0) {
     auto& front = chunks_[head_];
     std::size_t left = front.frame->wire().size() - front.offset;
@@ -40,7 +40,7 @@ void output_queue::consume(std::size_t n) noexcept {
 void output_queue::drop_unstarted() noexcept {
   std::size_t keep = head_ + (!empty() && chunks_[head_].offset > 0 ? 1 : 0);
   while (chunks_.size() > keep) {
-    bytes_ -= chunks_.back().frame->wire().size();
+    adjust(-static_cast<std::int64_t>(chunks_.back().frame->wire().size()));
     chunks_.pop_back();
   }
   if (head_ == chunks_.size()) {

@@ -1,7 +1,9 @@
 #pragma once
 // A connection's outbound bytes: shared frames (appended by reference, never copied) and
 // Beast's own writes, in order. io-thread only. Flushing gathers it into one writev.
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <sys/uio.h>
@@ -12,6 +14,13 @@ namespace chorus::net_detail {
 
 class output_queue {
 public:
+  /// `live_total`: where this queue's size is also kept, summed with its io thread's other
+  /// queues (single writer: a relaxed load and store, no read-modify-write per frame).
+  explicit output_queue(std::atomic<std::int64_t>* live_total = nullptr) : live_total_(live_total) {}
+  ~output_queue() { adjust(-static_cast<std::int64_t>(bytes_)); }
+  output_queue(const output_queue&) = delete;
+  output_queue& operator=(const output_queue&) = delete;
+
   void push(shared_frame frame);
   bool empty() const noexcept { return head_ == chunks_.size(); }
   std::size_t bytes() const noexcept { return bytes_; }
@@ -24,6 +33,11 @@ public:
   void drop_unstarted() noexcept;
 
 private:
+  void adjust(std::int64_t delta) noexcept {
+    bytes_ = static_cast<std::size_t>(static_cast<std::int64_t>(bytes_) + delta);
+    if (live_total_) live_total_->store(live_total_->load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  }
+
   struct chunk {
     shared_frame frame;
     std::size_t offset = 0;
@@ -33,6 +47,7 @@ private:
   std::vector<chunk> chunks_;
   std::size_t head_ = 0;
   std::size_t bytes_ = 0;
+  std::atomic<std::int64_t>* live_total_;
 };
 
 } // namespace chorus::net_detail

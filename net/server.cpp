@@ -28,6 +28,7 @@ struct server::impl {
     for (unsigned i = 0; i < std::max(1u, ctx.options.io_threads); ++i) {
       loops.push_back(std::make_unique<io_loop>());
       loops.back()->set_counters(&endpoint.stats().frames_out, &endpoint.stats().bytes_out);
+      ctx.loop_queued_bytes.push_back(&loops.back()->queued_bytes);
     }
   }
 

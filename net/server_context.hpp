@@ -2,6 +2,7 @@
 // What every session of a server shares (read-mostly; counters are atomic).
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -26,6 +27,14 @@ struct server_context {
   std::atomic<std::uint64_t> dropped_frames{0};  // slow_consumer_policy::drop
   std::atomic<std::uint64_t> tls_failures{0};    // TLS handshakes that failed
   std::unique_ptr<boost::asio::ssl::context> tls;  // null: plain TCP
+  std::vector<const std::atomic<std::int64_t>*> loop_queued_bytes;  // one per io thread
+
+  /// Bytes waiting in every connection's outbound queue right now.
+  std::int64_t queued_bytes() const {
+    std::int64_t sum = 0;
+    for (auto* n : loop_queued_bytes) sum += n->load(std::memory_order_relaxed);
+    return sum;
+  }
 };
 
 } // namespace chorus::net_detail

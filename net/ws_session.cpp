@@ -25,7 +25,7 @@ std::string lower(std::string_view s) {
 } // namespace
 
 ws_session::ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server)
-  : ws_(std::move(socket), [this] { mark_dirty(); }, server.tls.get()), loop_(loop), server_(server),
+  : ws_(std::move(socket), [this] { mark_dirty(); }, &loop.queued_bytes, server.tls.get()), loop_(loop), server_(server),
     timer_(ws_.get_executor()) {
   server_.sessions.fetch_add(1);
 }
@@ -91,6 +91,7 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
                     {"slow_consumers", server_.slow_consumers.load()}, {"http_refusals", server_.http_refusals.load()},
                     {"paused_reads", server_.paused_reads.load()}, {"queued_bytes_peak", server_.queued_bytes_peak.load()},
                     {"dropped_frames", server_.dropped_frames.load()}, {"tls_failures", server_.tls_failures.load()},
+                    {"queued_bytes", server_.queued_bytes()},
                     {"max_outbound_bytes", server_.options.max_outbound_bytes}};
     return respond(200, stats.dump(), "application/json");
   }

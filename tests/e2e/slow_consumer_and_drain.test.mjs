@@ -60,12 +60,18 @@ describe("slow consumers", () => {
       } else {
         assert.equal(stats.net.websockets, 4, "the stalled reader stays connected");
         assert.ok(stats.net.dropped_frames > 0, "and its frames were dropped and counted");
+        assert.ok(stats.net.queued_bytes > cap / 2, `its full queue is counted live (${stats.net.queued_bytes} bytes)`);
       }
       stalled.destroy();
       assert.ok(stats.net.queued_bytes_peak <= cap, `queued ${stats.net.queued_bytes_peak} > cap ${cap}`);
       assert.ok(stats.net.queued_bytes_peak > cap / 2, "the cap was actually approached");
       console.log(`${policy}${secure ? " (TLS)" : ""}: queued_bytes_peak ${stats.net.queued_bytes_peak} of cap ${cap}, dropped ${stats.net.dropped_frames}`);
       healthy.forEach((c) => c.close());
+      for (let i = 0; i < 60 && (stats.net.websockets > 0 || stats.net.queued_bytes > 0); i++) {
+        await sleep(50);
+        stats = await getJson(`${server.http}/stats`, { ca });
+      }
+      assert.deepEqual([stats.net.websockets, stats.net.queued_bytes], [0, 0], "every queue is gone with its connection");
     } finally {
       await server.stop();
       if (tls) rmSync(tls.dir, { recursive: true, force: true });
