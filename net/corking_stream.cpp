@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include <boost/asio/write.hpp>
 
 #include <sys/socket.h>
 
@@ -34,57 +33,61 @@ corking_stream::flush_result corking_stream::flush() noexcept {
 }
 
 corking_stream::flush_result corking_stream::flush_tls() noexcept {
-  if (tls_writing_) return flush_result::pending;
-  if (queue_.empty()) {
-    tls_flushed();
-    return flush_result::done;
-  }
-  try {
-    write_tls_batch(keepalive());
-  } catch (const std::exception&) {  // (allocation)
-    fail();
-    return flush_result::error;
-  }
-  return flush_result::pending;
-}
-
-void corking_stream::write_tls_batch(std::shared_ptr<void> keepalive) {
-  // One TLS record's worth (16 KiB) per write: many small frames share a record
-  // instead of each paying its own record header, MAC and syscall. The bytes leave the
-  // queue now, so a slow-consumer cut (drop_unstarted) never touches what is in flight.
-  constexpr std::size_t batch_bytes = 16 * 1024;
+  // One record (16 KiB) per write: many small frames share a record instead of each
+  // paying its own header, MAC and syscall. The plaintext is gathered into a scratch
+  // buffer of this io thread; only a record the kernel would not take is kept per
+  // connection (OpenSSL wants the same bytes again), and it leaves the queue then, so a
+  // slow-consumer cut (drop_unstarted) never touches it.
+  constexpr std::size_t record_bytes = 16 * 1024;
   constexpr std::size_t max_iov = 64;
-  iovec iov[max_iov];
-  std::size_t count = queue_.gather(iov, max_iov);
-  tls_batch_.clear();
-  for (std::size_t i = 0; i < count && tls_batch_.size() < batch_bytes; ++i) {
-    auto take = std::min(iov[i].iov_len, batch_bytes - tls_batch_.size());
-    tls_batch_.append(static_cast<const char*>(iov[i].iov_base), take);
-  }
-  queue_.consume(tls_batch_.size());
-  tls_writing_ = true;
-  asio::async_write(*tls_, asio::buffer(tls_batch_),
-                    [this, keepalive = std::move(keepalive)](boost::beast::error_code ec, std::size_t) mutable {
-                      tls_writing_ = false;
-                      tls_batch_.clear();
-                      if (ec) fail();
-                      else if (!queue_.empty() && !failed_) return write_tls_batch(std::move(keepalive));
-                      if (failed_ || queue_.empty()) tls_flushed();
-                      on_dirty_();  // the owner flushes again: sees done, or the error
-                    });
-}
-
-void corking_stream::tls_flushed() {
-  if (auto done = std::move(on_flushed_)) {
-    on_flushed_ = nullptr;
-    done();
+  thread_local std::string scratch;
+  if (!usable()) return flush_result::error;
+  for (;;) {
+    const char* data;
+    std::size_t len;
+    if (!tls_retry_.empty()) {
+      data = tls_retry_.data();
+      len = tls_retry_.size();
+    } else {
+      if (queue_.empty()) return flush_result::done;
+      iovec iov[max_iov];
+      std::size_t count = queue_.gather(iov, max_iov);
+      scratch.clear();
+      for (std::size_t i = 0; i < count && scratch.size() < record_bytes; ++i)
+        scratch.append(static_cast<const char*>(iov[i].iov_base), std::min(iov[i].iov_len, record_bytes - scratch.size()));
+      data = scratch.data();
+      len = scratch.size();
+    }
+    std::size_t n = 0;
+    boost::beast::error_code ec;
+    switch (tls_->write(data, len, n, ec)) {
+      case tls_connection::status::ok:
+        if (!tls_retry_.empty()) {
+          tls_retry_.erase(0, n);
+          if (tls_retry_.empty()) std::string{}.swap(tls_retry_);  // rare: give the memory back
+        } else {
+          queue_.consume(n);
+        }
+        continue;
+      case tls_connection::status::want_write:
+      case tls_connection::status::want_read:
+        if (tls_retry_.empty()) {
+          tls_retry_.assign(data, len);
+          queue_.consume(len);
+        }
+        return flush_result::blocked;
+      case tls_connection::status::closed:
+      case tls_connection::status::error:
+        fail();
+        return flush_result::error;
+    }
   }
 }
 
 void corking_stream::fail() noexcept {
   failed_ = true;
   queue_.consume(queue_.bytes());
-  if (tls_ && !tls_writing_) tls_flushed();  // (a write in flight reports when it ends)
+  std::string{}.swap(tls_retry_);
 }
 
 void teardown(boost::beast::role_type, corking_stream& stream, boost::beast::error_code& ec) {

@@ -12,20 +12,20 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/role.hpp>
 
 #include "net/output_queue.hpp"
+#include "net/tls_connection.hpp"
 
 namespace chorus::net_detail {
 
 namespace asio = boost::asio;
-
-using tls_stream = asio::ssl::stream<asio::ip::tcp::socket&>;
 
 /// How queued bytes reach the peer: a strategy over the lowest layer. Plain TCP uses
 /// sendmsg on the socket; TLS copies the queue's front into one record-sized batch and
@@ -34,8 +34,7 @@ using tls_stream = asio::ssl::stream<asio::ip::tcp::socket&>;
 class corking_stream {
 public:
   using executor_type = asio::any_io_executor;
-  /// Called when the queue gained bytes or a TLS write finished (the owner schedules a
-  /// flush for this pass).
+  /// Called when the queue gained bytes (the owner schedules a flush for this pass).
   using dirty_hook = std::function<void()>;
 
   /// `tls` null: plain TCP. Otherwise the connection speaks TLS with this context and
@@ -44,9 +43,9 @@ public:
   corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty, std::atomic<std::int64_t>* queued_total,
                  asio::ssl::context* tls = nullptr)
     : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)), queue_(queued_total) {
-    if (tls) tls_ = std::make_unique<tls_stream>(socket_, *tls);
+    if (tls) tls_ = std::make_unique<tls_connection>(tls->native_handle(), socket_.native_handle());
   }
-  corking_stream(const corking_stream&) = delete;  // tls_ refers to socket_
+  corking_stream(const corking_stream&) = delete;  // tls_ uses socket_'s descriptor
   corking_stream& operator=(const corking_stream&) = delete;
 
   executor_type get_executor() noexcept { return socket_.get_executor(); }
@@ -54,19 +53,34 @@ public:
   output_queue& queue() noexcept { return queue_; }
   bool failed() const noexcept { return failed_; }
   bool is_tls() const noexcept { return tls_ != nullptr; }
-  tls_stream& tls() noexcept { return *tls_; }
-  /// Outbound bytes not yet handed to the kernel: the queue plus a TLS batch in flight.
-  std::size_t queued_bytes() const noexcept { return queue_.bytes() + tls_batch_.size(); }
+  /// Outbound bytes not yet handed to the kernel: the queue plus a TLS record that
+  /// waits to be sent again.
+  std::size_t queued_bytes() const noexcept { return queue_.bytes() + tls_retry_.size(); }
 
+  /// TLS: the server side of the handshake, then `handler(error_code)`.
   template <class Handler>
-  void async_tls_handshake(Handler&& handler) {
-    tls_->async_handshake(asio::ssl::stream_base::server, std::forward<Handler>(handler));
+  void async_tls_handshake(Handler handler) {
+    boost::beast::error_code ec;
+    if (!usable()) return complete(std::move(handler), asio::error::bad_descriptor);
+    switch (auto st = tls_->handshake(ec)) {
+      case tls_connection::status::ok: return complete(std::move(handler), ec);
+      case tls_connection::status::want_read:
+      case tls_connection::status::want_write:
+        return when_ready(st == tls_connection::status::want_write,
+                          [this, h = std::move(handler)](boost::beast::error_code e) mutable {
+                            if (e) return complete(std::move(h), e);
+                            async_tls_handshake(std::move(h));
+                          });
+      case tls_connection::status::closed: return complete(std::move(handler), asio::error::eof);
+      case tls_connection::status::error: return complete(std::move(handler), ec);
+    }
   }
 
   template <class MutableBufferSequence, class ReadToken>
   auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
-    if (tls_) return tls_->async_read_some(buffers, std::forward<ReadToken>(token));
-    return socket_.async_read_some(buffers, std::forward<ReadToken>(token));
+    if (!tls_) return socket_.async_read_some(buffers, std::forward<ReadToken>(token));
+    return asio::async_initiate<ReadToken, void(boost::beast::error_code, std::size_t)>(
+      [this](auto handler, const MutableBufferSequence& bufs) { tls_read(bufs, std::move(handler)); }, token, buffers);
   }
 
   template <class ConstBufferSequence, class WriteToken>
@@ -90,35 +104,72 @@ public:
       token, buffers);
   }
 
-  /// blocked: the kernel is full (plain TCP; wait until writable and flush again).
-  /// pending: a TLS write is in flight; it continues by itself and calls the dirty hook
-  /// when the queue is empty or the write failed.
-  enum class flush_result { done, blocked, pending, error };
+  enum class flush_result { done, blocked, error };
   /// Writes as much of the queue as the kernel takes now (one gather write per 1024 chunks;
-  /// asio's own gather write stops at 16 buffers). With TLS, starts the writes.
+  /// asio's own gather write stops at 16 buffers; with TLS, one record per write).
+  /// blocked: wait until the socket is writable, then flush again.
   flush_result flush() noexcept;
-  /// What owns this stream. TLS operations hold it until they complete: OpenSSL's
-  /// operations refer to the stream, so it must outlive every one of them.
-  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
-  std::shared_ptr<void> keepalive() const { return owner_.lock(); }
-  /// TLS: called once when the queue has been written out (or the stream failed).
-  void when_flushed(std::function<void()> done) { on_flushed_ = std::move(done); }
+  /// TLS: sends close_notify if the socket takes it now.
+  void send_close_notify() noexcept {
+    if (tls_ && usable()) tls_->send_close_notify();
+  }
   /// Marks the stream dead: later writes fail, queued bytes are dropped.
   void fail() noexcept;
 
 private:
   flush_result flush_tls() noexcept;
-  void write_tls_batch(std::shared_ptr<void> keepalive);
-  void tls_flushed();
+  // After a close the descriptor number may already belong to a new connection: OpenSSL,
+  // which writes to the number, must not be called then.
+  bool usable() const noexcept { return !failed_ && socket_.is_open(); }
+
+  template <class Handler>
+  void complete(Handler handler, boost::beast::error_code ec, std::size_t n) {
+    auto ex = asio::get_associated_executor(handler, get_executor());
+    asio::post(ex, boost::beast::bind_handler(std::move(handler), ec, n));
+  }
+  template <class Handler>
+  void complete(Handler handler, boost::beast::error_code ec) {
+    auto ex = asio::get_associated_executor(handler, get_executor());
+    asio::post(ex, boost::beast::bind_handler(std::move(handler), ec));
+  }
+  /// Waits until the socket is readable (or writable); asio re-arms epoll for a wait, so
+  /// data that is already there counts.
+  template <class Handler>
+  void when_ready(bool writable, Handler&& handler) {
+    socket_.async_wait(writable ? asio::ip::tcp::socket::wait_write : asio::ip::tcp::socket::wait_read,
+                       std::forward<Handler>(handler));
+  }
+
+  template <class MutableBufferSequence, class Handler>
+  void tls_read(const MutableBufferSequence& buffers, Handler handler) {
+    if (!usable()) return complete(std::move(handler), asio::error::bad_descriptor, 0);
+    asio::mutable_buffer out;
+    for (auto b : boost::beast::buffers_range_ref(buffers))
+      if (b.size() > 0) {
+        out = b;
+        break;
+      }
+    std::size_t n = 0;
+    boost::beast::error_code ec;
+    switch (auto st = tls_->read(out.data(), out.size(), n, ec)) {
+      case tls_connection::status::ok: return complete(std::move(handler), ec, n);
+      case tls_connection::status::want_read:
+      case tls_connection::status::want_write:
+        return when_ready(st == tls_connection::status::want_write,
+                          [this, buffers, h = std::move(handler)](boost::beast::error_code e) mutable {
+                            if (e) return complete(std::move(h), e, 0);
+                            tls_read(buffers, std::move(h));
+                          });
+      case tls_connection::status::closed: return complete(std::move(handler), asio::error::eof, 0);
+      case tls_connection::status::error: return complete(std::move(handler), ec, 0);
+    }
+  }
 
   asio::ip::tcp::socket socket_;
-  std::unique_ptr<tls_stream> tls_;  // declared after socket_, which it refers to
+  std::unique_ptr<tls_connection> tls_;
   dirty_hook on_dirty_;
   output_queue queue_;
-  std::string tls_batch_;            // plaintext being written through TLS
-  bool tls_writing_ = false;
-  std::function<void()> on_flushed_;
-  std::weak_ptr<void> owner_;
+  std::string tls_retry_;  // a record OpenSSL could not send yet: the same bytes go again
   bool failed_ = false;
 };
 
@@ -133,8 +184,8 @@ void beast_close_socket(corking_stream& stream);
 /// queued bytes (the close frame) go out, our side is shut down, then what the peer
 /// still sends is read and discarded until it closes (or `linger` passes). Closing
 /// with unread data would make the kernel send a reset, and the peer could lose the
-/// close frame and see 1006 instead of the code we sent. With TLS, the queue is written
-/// out, then TLS's close_notify is exchanged (which reads and discards the same way).
+/// close frame and see 1006 instead of the code we sent. With TLS, close_notify is sent
+/// before the TCP shutdown, and what the peer sends is discarded undecrypted.
 template <class Handler>
 class drain_op : public std::enable_shared_from_this<drain_op<Handler>> {
 public:
@@ -146,23 +197,15 @@ public:
     timer_.async_wait([self = this->shared_from_this()](boost::beast::error_code e) {
       if (!e) self->finish();
     });
-    if (stream_.is_tls()) {
-      stream_.when_flushed([self = this->shared_from_this()] { self->close_notify(); });
-      stream_.flush();
-      return;
-    }
     stream_.flush();
+    stream_.send_close_notify();
     boost::beast::error_code ec;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     read();
   }
 
 private:
-  void close_notify() {
-    if (done_ || stream_.failed()) return finish();
-    stream_.tls().async_shutdown(
-      [self = this->shared_from_this(), keep = stream_.keepalive()](boost::beast::error_code) { self->finish(); });
-  }
+
   void read() {
     stream_.socket().async_read_some(asio::buffer(scratch_),
                                      [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {

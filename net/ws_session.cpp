@@ -52,7 +52,6 @@ void ws_session::start() {
     }
   });
   auto& stream = ws_.next_layer();
-  stream.set_owner(weak_from_this());
   if (!stream.is_tls()) return read_request();
   stream.async_tls_handshake([self = shared_from_this()](beast::error_code ec) {
     if (!ec) return self->read_request();
@@ -265,8 +264,6 @@ void ws_session::flush() {
                                    });
       }
       break;
-    case corking_stream::flush_result::pending:
-      break;  // a TLS write is in flight; its completion marks us dirty again
     case corking_stream::flush_result::error:
       hard_close();
       break;

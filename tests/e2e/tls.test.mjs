@@ -76,6 +76,41 @@ describe("TLS", () => {
     }
   });
 
+  it("a wss reader that pauses while 20 MB are broadcast gets every message in order after it resumes", async () => {
+    // A big outbound cap, so the server queues instead of cutting: the kernel's buffers
+    // fill, OpenSSL reports want_write, and the unsent record is retried later.
+    const roomy = await startServer("chat", [...tlsArgs, "--max-outbound-bytes", String(64 << 20)]);
+    try {
+      const [sender, reader] = await Promise.all([0, 1].map(() => RawClient.open(`${roomy.url}/websocket?vsn=2.0.0`, { ca })));
+      for (const c of [sender, reader]) { c.send(["1", "1", "room:burst", "phx_join", {}]); await c.take(1); }
+      const total = 2000;
+      let next = 0;
+      let ordered = true;
+      const done = new Promise((resolve) => {
+        reader.ws.removeAllListeners("message");
+        reader.ws.on("message", (data) => {
+          const m = JSON.parse(data.toString());
+          if (m[3] !== "new_msg") return;
+          if (m[4].n !== next) ordered = false;
+          if (++next === total) resolve(true);
+        });
+      });
+      reader.ws._socket.pause();
+      const pad = "p".repeat(10 * 1024);
+      for (let n = 0; n < total; n++) sender.send([null, null, "room:burst", "new_msg", { n, pad }]);
+      await new Promise((r) => setTimeout(r, 1500));
+      const peak = (await getJson(`${roomy.http}/stats`, { ca })).net.queued_bytes_peak;
+      reader.ws._socket.resume();
+      assert.equal(await within(done, 20000, () => false), true, `got ${next} of ${total}`);
+      assert.ok(ordered, "in publish order");
+      assert.ok(peak > 1 << 20, `the server had to queue (peak ${peak} bytes)`);
+      sender.close();
+      reader.close();
+    } finally {
+      await roomy.stop();
+    }
+  });
+
   it("close codes survive the TLS teardown: 1007 for bad input, 1000 echoed for a client close", async () => {
     const bad = await RawClient.open(`${server.url}/websocket?vsn=2.0.0`, { ca });
     bad.send("not json");
