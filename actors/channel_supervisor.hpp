@@ -6,8 +6,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <vector>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/stateful_actor.hpp>
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
-
+#include <string>
 
 #include <sys/socket.h>
 

@@ -6,9 +6,12 @@
 // record's worth). Completion is always posted, never inline: Beast's composed
 // operations would otherwise re-enter.
 #include <array>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -205,7 +208,6 @@ public:
   }
 
 private:
-
   void read() {
     stream_.socket().async_read_some(asio::buffer(scratch_),
                                      [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
