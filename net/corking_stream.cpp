@@ -63,8 +63,7 @@ corking_stream::flush_result corking_stream::flush_tls() noexcept {
     switch (tls_->write(data, len, n, ec)) {
       case tls_connection::status::ok:
         if (!tls_retry_.empty()) {
-          tls_retry_.erase(0, n);
-          if (tls_retry_.empty()) std::string{}.swap(tls_retry_);  // rare: give the memory back
+          set_tls_retry(tls_retry_.substr(std::min(n, tls_retry_.size())));  // (rare: the memory goes back)
         } else {
           queue_.consume(n);
         }
@@ -72,7 +71,7 @@ corking_stream::flush_result corking_stream::flush_tls() noexcept {
       case tls_connection::status::want_write:
       case tls_connection::status::want_read:
         if (tls_retry_.empty()) {
-          tls_retry_.assign(data, len);
+          set_tls_retry(std::string{data, len});
           queue_.consume(len);
         }
         return flush_result::blocked;
@@ -87,7 +86,7 @@ corking_stream::flush_result corking_stream::flush_tls() noexcept {
 void corking_stream::fail() noexcept {
   failed_ = true;
   queue_.consume(queue_.bytes());
-  std::string{}.swap(tls_retry_);
+  set_tls_retry({});
 }
 
 void teardown(boost::beast::role_type, corking_stream& stream, boost::beast::error_code& ec) {

@@ -45,9 +45,10 @@ public:
   /// `queued_total`: the io thread's sum of queued bytes (see output_queue).
   corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty, std::atomic<std::int64_t>* queued_total,
                  asio::ssl::context* tls = nullptr)
-    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)), queue_(queued_total) {
+    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)), queue_(queued_total), queued_total_(queued_total) {
     if (tls) tls_ = std::make_unique<tls_connection>(tls->native_handle(), socket_.native_handle());
   }
+  ~corking_stream() { set_tls_retry({}); }
   corking_stream(const corking_stream&) = delete;  // tls_ uses socket_'s descriptor
   corking_stream& operator=(const corking_stream&) = delete;
 
@@ -121,6 +122,13 @@ public:
 
 private:
   flush_result flush_tls() noexcept;
+  /// Replaces the kept TLS record, keeping the io thread's queued-bytes sum true.
+  void set_tls_retry(std::string bytes) noexcept {
+    auto delta = static_cast<std::int64_t>(bytes.size()) - static_cast<std::int64_t>(tls_retry_.size());
+    tls_retry_ = std::move(bytes);
+    if (queued_total_)
+      queued_total_->store(queued_total_->load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  }
   // After a close the descriptor number may already belong to a new connection: OpenSSL,
   // which writes to the number, must not be called then.
   bool usable() const noexcept { return !failed_ && socket_.is_open(); }
@@ -172,6 +180,7 @@ private:
   std::unique_ptr<tls_connection> tls_;
   dirty_hook on_dirty_;
   output_queue queue_;
+  std::atomic<std::int64_t>* queued_total_;
   std::string tls_retry_;  // a record OpenSSL could not send yet: the same bytes go again
   bool failed_ = false;
 };

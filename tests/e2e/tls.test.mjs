@@ -99,11 +99,15 @@ describe("TLS", () => {
       const pad = "p".repeat(10 * 1024);
       for (let n = 0; n < total; n++) sender.send([null, null, "room:burst", "new_msg", { n, pad }]);
       await new Promise((r) => setTimeout(r, 1500));
-      const peak = (await getJson(`${roomy.http}/stats`, { ca })).net.queued_bytes_peak;
+      const paused = (await getJson(`${roomy.http}/stats`, { ca })).net;
       reader.ws._socket.resume();
       assert.equal(await within(done, 20000, () => false), true, `got ${next} of ${total}`);
       assert.ok(ordered, "in publish order");
-      assert.ok(peak > 1 << 20, `the server had to queue (peak ${peak} bytes)`);
+      assert.ok(paused.queued_bytes_peak > 1 << 20, `the server had to queue (peak ${paused.queued_bytes_peak} bytes)`);
+      assert.ok(paused.queued_bytes > 1 << 20, `and counted it live (${paused.queued_bytes} bytes)`);
+      let now = (await getJson(`${roomy.http}/stats`, { ca })).net;
+      for (let i = 0; i < 40 && now.queued_bytes !== 0; i++) now = (await getJson(`${roomy.http}/stats`, { ca })).net;
+      assert.equal(now.queued_bytes, 0, "all sent");
       sender.close();
       reader.close();
     } finally {
