@@ -6,6 +6,7 @@
 
 #include "actors/channel_def.hpp"
 #include "actors/connect.hpp"
+#include "protocol/text_parse.hpp"
 
 namespace chorus {
 
@@ -23,6 +24,11 @@ struct channel_config {
   std::size_t max_topics = 64;
   /// Subscribers per topic (the seed's 256): bounds one broadcast's fan-out work.
   std::size_t max_subscribers = 256;
+
+  /// Arrays/objects an inbound frame may nest, its envelope included (serde_json's
+  /// 128). Deeper frames are closed with 1007 while parsing: nothing downstream ever
+  /// recurses over a deeper value. Payloads an app builds itself are not checked.
+  std::size_t max_json_depth = protocol::default_max_json_depth;
 
   /// Per-connection rate limit on inbound messages (token bucket; heartbeats are free).
   /// 0 = off (the default: apps differ too much for one number). Over the limit, a

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "actors/log.hpp"
+
 namespace chorus::detail {
 
 namespace {
@@ -40,6 +42,10 @@ std::chrono::milliseconds sweep_period(std::chrono::seconds timeout) {
 
 caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_timeout) {
   self->state.timeout = heartbeat_timeout;
+  // An error message must not stop the supervisor (CAF's default error handler would).
+  self->set_error_handler([self](caf::error& err) {
+    log_line(log_level::warn, "supervisor", "ignored an error: " + self->system().render(err));
+  });
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     auto it = st.sockets.find(dm.source);

@@ -88,6 +88,10 @@ struct broadcast_request {
   caf::actor_addr except;  // broadcast_from: this owner is skipped
 };
 
+/// Phoenix: a "disconnect" broadcast to a socket id closes the connections with that id.
+/// The registry applies it; every broadcast path sends such broadcasts there.
+inline bool is_socket_disconnect(const broadcast_request& msg) noexcept { return msg.event == "disconnect"; }
+
 /// Runs a socket operation inside the socket actor (socket handles used from other
 /// actors or threads send this instead of touching actor state).
 struct socket_call {

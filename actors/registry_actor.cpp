@@ -27,6 +27,11 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
         return;
       }
   });
+  // An error message (e.g. an answer bounced by an app actor) must not stop the node's
+  // registry, which CAF's default error handler would do.
+  self->set_error_handler([self](caf::error& err) {
+    log_line(log_level::warn, "registry", "ignored an error: " + self->system().render(err));
+  });
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& [_, slot] : self->state.topics) self->send_exit(slot.actor, msg.reason);
     self->quit(msg.reason);
@@ -61,7 +66,7 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
     },
     [self](broadcast_request& msg) {
       // Phoenix: "disconnect" broadcast to a socket id closes those connections.
-      if (msg.event == "disconnect") self->send(self->state.supervisor, disconnect_atom::value, msg.topic);
+      if (is_socket_disconnect(msg)) self->send(self->state.supervisor, disconnect_atom::value, msg.topic);
       if (auto it = self->state.topics.find(msg.topic); it != self->state.topics.end())
         self->send(it->second.actor, std::move(msg));
     },

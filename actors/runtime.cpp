@@ -16,6 +16,7 @@ void validate(const channel_config& cfg) {
       throw std::invalid_argument("invalid topic pattern \"" + def.topic_pattern +
                                   "\": use an exact topic or a prefix ending in '*'");
   if (cfg.heartbeat_timeout_s <= 0) throw std::invalid_argument("heartbeat_timeout_s must be positive");
+  if (cfg.max_json_depth < 2) throw std::invalid_argument("max_json_depth must be at least 2 (envelope and payload)");
 }
 } // namespace
 

@@ -17,6 +17,7 @@ const char* to_string(refusal r) noexcept {
     case refusal::heartbeat_timeout: return "heartbeat_timeout";
     case refusal::connect_refused: return "connect_refused";
     case refusal::rate_limited: return "rate_limited";
+    case refusal::faulty_subscriber: return "faulty_subscriber";
     case refusal::count_: break;
   }
   return "?";

@@ -24,6 +24,7 @@ enum class refusal : std::uint8_t {
   heartbeat_timeout,
   connect_refused,
   rate_limited,
+  faulty_subscriber,  // an app actor answered a pubsub_message with an error: dropped
   count_  // number of kinds
 };
 

@@ -59,7 +59,7 @@ void socket_actor_state::on_frame(inbound_frame& frame) {
     last_report = now;
     self->send(supervisor, activity_atom::value);
   }
-  auto decoded = protocol::decode_frame(ctx->ser, frame.binary, frame.data);
+  auto decoded = protocol::decode_frame(ctx->ser, frame.binary, frame.data, ctx->config->max_json_depth);
   if (!decoded) {
     const auto& err = decoded.error();
     ctx->stats->count(refusal::undecodable_frame);

@@ -53,8 +53,11 @@ void socket_actor_state::broadcast(const std::string& topic, std::string_view ev
                                    bool skip_self) {
   broadcast_request req{topic, std::string{event}, body, skip_self ? self->address() : caf::actor_addr{}};
   auto it = channels.find(topic);
-  if (it != channels.end() && it->second.topic_actor) self->send(it->second.topic_actor, std::move(req));
-  else self->send(ctx->registry, std::move(req));  // not (yet) a member: find the topic by name
+  // "disconnect" always goes through the registry: the one place that applies Phoenix's
+  // socket-id rule, whoever broadcasts. (The registry forwards it to the topic after
+  // this socket's earlier direct broadcasts, so their order holds.)
+  bool direct = it != channels.end() && it->second.topic_actor && !is_socket_disconnect(req);
+  self->send(direct ? it->second.topic_actor : ctx->registry, std::move(req));
 }
 
 } // namespace chorus

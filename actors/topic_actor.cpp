@@ -72,6 +72,28 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
   self->set_down_handler([self](caf::down_msg& dm) {
     remove_where(self, [&](const subscriber& s) { return s.owner.address() == dm.source; });
   });
+  // A subscriber that cannot take a pubsub_message (no handler, or a handler that fails)
+  // answers it with an error. CAF's default would stop this actor on it, ending the topic
+  // for every other subscriber: the fault costs that subscriber only instead.
+  self->set_error_handler([self](caf::error& err) {
+    auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+    auto& subs = self->state.subscribers;
+    if (std::none_of(subs.begin(), subs.end(), [&](const subscriber& s) { return s.owner.address() == from; })) {
+      log_line(log_level::warn, "topic", self->state.topic + ": ignored an error: " + self->system().render(err));
+      return;
+    }
+    self->state.stats->count(refusal::faulty_subscriber);
+    log_line(log_level::warn, "topic", self->state.topic + ": dropped subscriber " + caf::to_string(from) +
+                                         ": it answered a broadcast with " + self->system().render(err));
+    self->demonitor(from);
+    remove_where(self, [&](const subscriber& s) { return s.owner.address() == from; });
+  });
+  // Whatever a subscriber's handler returns comes back here and means nothing to a topic.
+  // Dropped without an answer: caf::drop would answer with an error, and CAF's default
+  // error handler would then stop that subscriber for having answered.
+  self->set_default_handler([](caf::scheduled_actor*, caf::message_view&) -> caf::result<caf::message> {
+    return caf::delegated<caf::message>{};
+  });
   return {
     [self](subscribe_request& req) {
       auto& st = self->state;

@@ -41,7 +41,7 @@ struct server_options {
   slow_consumer_policy on_slow_consumer = slow_consumer_policy::close;
   /// Inbound frames delivered to a socket actor but not yet handled; at this many the
   /// connection stops being read until half are done (bounds mailboxes under floods).
-  int max_unhandled_frames = 64;
+  std::uint32_t max_unhandled_frames = 64;
   /// Open connections beyond this get HTTP 503.
   std::size_t max_connections = 100000;
   /// Time for a client to send its upgrade request and finish the handshakes.

@@ -129,7 +129,7 @@ void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
   answer_protocol_ = offer->answer();
   phase_ = phase::connecting;
   std::weak_ptr<ws_session> weak = shared_from_this();
-  conn_ = std::make_shared<session_connection>(this, loop_);
+  conn_ = std::make_shared<session_connection>(this, loop_, server_.options.max_unhandled_frames);
   link_ = server_.endpoint.open_socket(conn_, std::move(info), *ser, [weak, &loop = loop_](bool ok, unsigned status) {
     asio::post(loop.context(), [weak, ok, status] {
       if (auto self = weak.lock()) self->on_connect_decided(ok, status);
@@ -179,24 +179,22 @@ void ws_session::on_read(beast::error_code ec) {
   auto& stats = server_.endpoint.stats();
   stats.frames_in.fetch_add(1, std::memory_order_relaxed);
   stats.bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
-  bool saturated = conn_->frame_delivered(server_.options.max_unhandled_frames);
+  bool saturated = conn_->frame_delivered();
   link_.deliver(beast::buffers_to_string(buffer_.data()), !ws_.got_text());
   buffer_.consume(buffer_.size());
   if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();  // after a big message
   if (!saturated) return do_read();
   // A client pushing faster than its socket actor handles: stop reading (TCP pushes
-  // back on it) until the actor has caught up by half; nothing else waits.
+  // back on it) until the actor has caught up by half and posts the resume; nothing
+  // else waits.
   reading_paused_ = true;
   paused_self_ = shared_from_this();
   server_.paused_reads.fetch_add(1, std::memory_order_relaxed);
-  conn_->pause_until(server_.options.max_unhandled_frames / 2);
-  if (conn_->unhandled() <= server_.options.max_unhandled_frames / 2) resume_reading();  // caught up meanwhile
 }
 
 void ws_session::resume_reading() {
   if (!reading_paused_ || phase_ != phase::open) return;
   reading_paused_ = false;
-  conn_->pause_until(-1);
   do_read();
   paused_self_.reset();  // the pending read holds us now
 }

@@ -103,14 +103,15 @@ encoded_frame encode_error(serializer ser, const json& join_ref, std::string_vie
                            json{{"reason", "channel_crash"}}});
 }
 
-result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data) {
+result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data,
+                             std::size_t max_json_depth) {
   if (binary_opcode) {
     if (ser == serializer::v1)
       return protocol_error{error_kind::binary_not_supported,
                             "binary frames need the V2 serializer (vsn=2.0.0)"};
     return decode_binary(data);
   }
-  return ser == serializer::v1 ? decode_v1(data) : decode_v2(data);
+  return ser == serializer::v1 ? decode_v1(data, max_json_depth) : decode_v2(data, max_json_depth);
 }
 
 std::optional<protocol_error> validate_inbound(const message& msg) {

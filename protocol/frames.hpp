@@ -8,6 +8,7 @@
 
 #include "protocol/message.hpp"
 #include "protocol/result.hpp"
+#include "protocol/text_parse.hpp"
 
 namespace chorus::protocol {
 
@@ -38,8 +39,10 @@ encoded_frame encode_close(serializer ser, const json& join_ref, std::string_vie
 /// Channel crashed: [jr, jr, topic, "phx_error", {"reason":"channel_crash"}].
 encoded_frame encode_error(serializer ser, const json& join_ref, std::string_view topic);
 
-/// Decodes one inbound WebSocket message in the connection's serializer.
-result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data);
+/// Decodes one inbound WebSocket message in the connection's serializer. Text frames may
+/// nest JSON at most `max_json_depth` levels (text_parse.hpp); binary frames carry no JSON.
+result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data,
+                             std::size_t max_json_depth = default_max_json_depth);
 
 /// Checks a decoded message whose ref and topic are known; a failure is answered with an
 /// error reply rather than a close (DESIGN.md: "decodable message with a bad field").

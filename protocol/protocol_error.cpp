@@ -5,6 +5,7 @@ namespace chorus::protocol {
 std::string_view to_string(error_kind kind) noexcept {
   switch (kind) {
     case error_kind::invalid_json: return "invalid_json";
+    case error_kind::too_deep: return "too_deep";
     case error_kind::invalid_utf8: return "invalid_utf8";
     case error_kind::wrong_shape: return "wrong_shape";
     case error_kind::bad_field_type: return "bad_field_type";
@@ -22,6 +23,7 @@ std::string_view to_string(error_kind kind) noexcept {
 std::uint16_t close_code_for(error_kind kind) noexcept {
   switch (kind) {
     case error_kind::invalid_json:
+    case error_kind::too_deep:
     case error_kind::invalid_utf8:
     case error_kind::wrong_shape:
     case error_kind::bad_field_type:

@@ -10,6 +10,7 @@ namespace chorus::protocol {
 enum class error_kind : std::uint8_t {
   // Undecodable frames: the connection is closed (no ref to reply to).
   invalid_json,          // text frame is not JSON
+  too_deep,              // JSON nests deeper than max_json_depth
   invalid_utf8,          // text frame is not UTF-8
   wrong_shape,           // JSON, but not a V2 array of >= 5 / a V1 object with the 4 keys
   bad_field_type,        // topic/event not a string, ref/join_ref not string/number/null

@@ -5,6 +5,7 @@
 
 #include "protocol/message.hpp"
 #include "protocol/result.hpp"
+#include "protocol/text_parse.hpp"
 
 namespace chorus::protocol {
 
@@ -19,6 +20,6 @@ void append_v1(std::string& out, const message& msg);
 json v1_binary_payload(const binary& data);
 
 /// C→S: an object that must hold topic, event, payload and ref (join_ref optional).
-result<message> decode_v1(std::string_view text);
+result<message> decode_v1(std::string_view text, std::size_t max_json_depth = default_max_json_depth);
 
 } // namespace chorus::protocol

@@ -26,8 +26,8 @@ void append_v2(std::string& out, const message& msg) {
   out += ']';
 }
 
-result<message> decode_v2(std::string_view text) {
-  auto parsed = detail::parse_text_frame(text);
+result<message> decode_v2(std::string_view text, std::size_t max_json_depth) {
+  auto parsed = detail::parse_text_frame(text, max_json_depth);
   if (!parsed) return parsed.error();
   json& arr = *parsed;
   if (!arr.is_array())

@@ -5,6 +5,7 @@
 
 #include "protocol/message.hpp"
 #include "protocol/result.hpp"
+#include "protocol/text_parse.hpp"
 
 namespace chorus::protocol {
 
@@ -15,6 +16,6 @@ std::string encode_v2(const message& msg);
 void append_v2(std::string& out, const message& msg);
 
 /// C→S: a JSON array of at least five elements (extra elements ignored, as Phoenix).
-result<message> decode_v2(std::string_view text);
+result<message> decode_v2(std::string_view text, std::size_t max_json_depth = default_max_json_depth);
 
 } // namespace chorus::protocol

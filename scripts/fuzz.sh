@@ -21,7 +21,10 @@ cmake --build $build
 for target in ${FUZZ_TARGETS:-v1_text v2_text v2_binary upgrade_request}; do
   work=$build/corpus/$target
   mkdir -p "$work" $build/logs
-  args=(-max_len=4096 -print_final_stats=1 "$@")
+  # Text frames up to the default frame cap (1 MiB): depth bombs need the room.
+  max_len=4096
+  case $target in v1_text|v2_text) max_len=1048576 ;; esac
+  args=(-max_len=$max_len -print_final_stats=1 "$@")
   [ "$seconds" != 0 ] && args+=(-max_total_time="$seconds")
   echo "== fuzz_$target ${args[*]}"
   (cd $build/logs && ../tests/fuzz/fuzz_$target "${args[@]}" "../../$work" "../../tests/fuzz/corpus/$target") \

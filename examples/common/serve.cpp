@@ -75,6 +75,7 @@ int serve(int argc, char** argv, serve_defaults defaults, const std::function<vo
     {"--max-subscribers", {"subscribers per topic (256)", number(channels.max_subscribers)}},
     {"--max-outbound-bytes", {"bytes queued per connection before close 1013 (1048576)", number(net.max_outbound_bytes)}},
     {"--slow-consumer", {"at the outbound cap: close (1013) | drop (count and discard) (close)", text(slow)}},
+    {"--max-json-depth", {"arrays/objects an inbound frame may nest before close 1007 (128)", number(channels.max_json_depth)}},
     {"--max-frame-bytes", {"largest inbound message before close 1009 (1048576)", number(net.max_frame_bytes)}},
     {"--max-connections", {"open WebSockets before HTTP 503 (100000)", number(net.max_connections)}},
     {"--handshake-timeout-ms", {"time to finish the upgrade (10000)", millis(net.handshake_timeout)}},

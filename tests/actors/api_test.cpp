@@ -206,3 +206,52 @@ TEST_CASE("a config with a malformed topic pattern is refused at start") {
   bad.channels.push_back({.topic_pattern = "room:*:x"});
   CHECK_THROWS_WITH(chorus::runtime(sys, bad), Catch::Contains("invalid topic pattern"));
 }
+
+TEST_CASE("a subscriber that cannot take pubsub_message is dropped and counted; the topic carries on") {
+  channel_config cfg;
+  cfg.channels.push_back({.topic_pattern = "room:*"});
+  harness h{cfg};
+  auto bus = h.rt().bus();
+  // No pubsub_message handler: CAF answers each broadcast with an error.
+  auto careless = h.system().spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; });
+  // A handler that returns a value: CAF sends the value back to the topic.
+  auto chatty = h.system().spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](const pubsub_message&) { return std::string{"thanks"}; }};
+  });
+  bus.subscribe("room:1", careless);
+  bus.subscribe("room:1", chatty);
+  auto c = h.connect();
+  h.send(c, R"(["1","1","room:1","phx_join",{}])");
+  c.conn->take();
+  CHECK(h.subscriber_count("room:1") == 3);
+  bus.broadcast("room:1", "e", json{{"n", 1}});
+  h.run();
+
+  CHECK(c.conn->take() == strings{R"([null,null,"room:1","e",{"n":1}])"});
+  CHECK(h.subscriber_count("room:1") == 2);  // the careless one is gone, the topic is not
+  CHECK(h.topic_count() == 1);
+  CHECK(h.rt().stats().get(refusal::faulty_subscriber) == 1);
+  bus.broadcast("room:1", "e", json{{"n", 2}});
+  h.run();
+  CHECK(c.conn->take() == strings{R"([null,null,"room:1","e",{"n":2}])"});
+  CHECK(h.subscriber_count("room:1") == 2);
+  CHECK(h.rt().stats().get(refusal::faulty_subscriber) == 1);
+  caf::anon_send_exit(careless, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(chatty, caf::exit_reason::user_shutdown);
+  h.run();
+  CHECK(h.subscriber_count("room:1") == 1);
+}
+
+TEST_CASE("an error message sent to the registry or the supervisor is logged, not fatal") {
+  channel_config cfg;
+  cfg.channels.push_back({.topic_pattern = "room:*"});
+  harness h{cfg};
+  caf::anon_send(h.rt().registry(), caf::make_error(caf::sec::unexpected_message));
+  caf::anon_send(h.rt().supervisor(), caf::make_error(caf::sec::unexpected_message));
+  h.run();
+  auto c = h.connect();  // the supervisor registers it
+  h.send(c, R"(["1","1","room:1","phx_join",{}])");  // the registry routes it
+  CHECK(c.conn->take() == strings{R"(["1","1","room:1","phx_reply",{"response":{},"status":"ok"}])"});
+  CHECK(h.socket_count() == 1);
+  CHECK(h.topic_count() == 1);
+}

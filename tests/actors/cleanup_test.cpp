@@ -186,3 +186,34 @@ TEST_CASE("broadcasting disconnect to a socket id closes every connection with t
   h.run();
   CHECK_FALSE(other.conn->closed());
 }
+
+TEST_CASE("disconnect to a socket id follows one rule whether a joined socket or pubsub broadcasts it") {
+  channel_config cfg;
+  cfg.connect = [](const connect_info& info) {
+    return connect_result::ok({}, "users_socket:" + info.params.value("user", ""));
+  };
+  // An admin channel whose topic is a socket id: its members broadcast on that topic
+  // directly to the topic actor, the path that once skipped the rule.
+  cfg.channels.push_back({.topic_pattern = "users_socket:*",
+                          .handlers = {{"kick", [](const payload& p, socket& s) { s.broadcast("disconnect", p); }}}});
+  harness h{cfg};
+  connect_info u42, admin;
+  u42.params = {{"user", "42"}};
+  admin.params = {{"user", "admin"}};
+  auto target = h.connect(protocol::serializer::v2, u42);
+  auto watcher = h.connect(protocol::serializer::v2, admin);
+  h.send(watcher, R"(["1","1","users_socket:42","phx_join",{}])");
+  watcher.conn->take();
+  h.send(watcher, R"(["1","2","users_socket:42","kick",{}])");
+  CHECK(target.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "disconnect"});
+  // Subscribers of the topic still get the broadcast itself, as with any event.
+  CHECK(watcher.conn->take() == strings{R"([null,null,"users_socket:42","disconnect",{}])"});
+  CHECK_FALSE(watcher.conn->closed());
+
+  auto again = h.connect(protocol::serializer::v2, u42);
+  h.rt().bus().broadcast("users_socket:42", "disconnect", json::object());
+  h.run();
+  CHECK(again.conn->closed() == std::pair<std::uint16_t, std::string>{1001, "disconnect"});
+  CHECK(watcher.conn->take() == strings{R"([null,null,"users_socket:42","disconnect",{}])"});
+  CHECK(h.socket_count() == 1);
+}

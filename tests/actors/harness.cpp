@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <catch2/catch.hpp>
+
 namespace chorus::testing {
 
 namespace {
@@ -38,7 +40,7 @@ std::optional<std::pair<std::uint16_t, std::string>> fake_connection::closed() c
 
 harness::harness(channel_config config)
   : sys_(testing_config(cfg_)), rt_(std::make_unique<chorus::runtime>(sys_, std::move(config))) {
-  set_log_level(log_level::error);  // refusals are expected here; keep test output readable
+  if (!std::getenv("CHORUS_LOG")) set_log_level(log_level::error);  // refusals are expected here; keep test output readable
   run();
 }
 
@@ -107,7 +109,10 @@ T harness::ask(const caf::actor& dest, caf::message msg) {
   T out{};
   auto rp = self->request(dest, caf::infinite, std::move(msg));
   run();
-  rp.receive([&](T value) { out = value; }, [&](caf::error&) { out = T{}; });
+  std::string failure;
+  rp.receive([&](T value) { out = value; }, [&](caf::error& err) { failure = sys_.render(err); });
+  // A failed request is a failed test, never a zero that an `== 0` check would accept.
+  if (!failure.empty()) FAIL("request to " << caf::to_string(dest.address()) << " failed: " << failure);
   return out;
 }
 
