@@ -10,11 +10,14 @@
 namespace chorus {
 
 namespace {
+void validate(const channel_def& def) {
+  if (def.topic_pattern.empty() || !protocol::is_valid_topic_pattern(def.topic_pattern))
+    throw std::invalid_argument("invalid topic pattern \"" + def.topic_pattern +
+                                "\": use an exact topic or a prefix ending in '*'");
+}
+
 void validate(const channel_config& cfg) {
-  for (auto& def : cfg.channels)
-    if (def.topic_pattern.empty() || !protocol::is_valid_topic_pattern(def.topic_pattern))
-      throw std::invalid_argument("invalid topic pattern \"" + def.topic_pattern +
-                                  "\": use an exact topic or a prefix ending in '*'");
+  for (auto& def : cfg.channels) validate(def);
   if (cfg.heartbeat_timeout_s <= 0) throw std::invalid_argument("heartbeat_timeout_s must be positive");
   if (cfg.max_json_depth < 2) throw std::invalid_argument("max_json_depth must be at least 2 (envelope and payload)");
 }
@@ -23,7 +26,7 @@ void validate(const channel_config& cfg) {
 runtime::runtime(caf::actor_system& sys, channel_config config)
   : sys_(sys), stats_(std::make_shared<runtime_stats>()) {
   validate(config);
-  config_ = std::make_shared<const channel_config>(std::move(config));
+  config_ = std::make_shared<channel_config>(std::move(config));
   supervisor_ = sys_.spawn(detail::channel_supervisor, config_->heartbeat_timeout());
   registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_,
                          supervisor_);
@@ -31,8 +34,20 @@ runtime::runtime(caf::actor_system& sys, channel_config config)
 
 runtime::~runtime() { stop(); }
 
+void runtime::add_channel(channel_def def) {
+  if (opened_.load()) throw std::logic_error("add_channel after the first connection");
+  validate(def);
+  config_->channels.push_back(std::move(def));
+}
+
+void runtime::set_connect(connect_callback connect) {
+  if (opened_.load()) throw std::logic_error("set_connect after the first connection");
+  config_->connect = std::move(connect);
+}
+
 caf::actor runtime::open(connection_ptr conn, connect_info info, protocol::serializer ser,
                          connected_callback done) {
+  opened_.store(true);  // (the config is shared with socket actors from here on)
   auto ctx = std::make_shared<detail::socket_context>();
   ctx->conn = std::move(conn);
   ctx->ser = ser;

@@ -1,6 +1,7 @@
 #pragma once
 // The channel runtime of one node: the registry and supervisor actors plus the config.
 // net/ (or a test) opens one socket actor per connection through it; apps use bus().
+#include <atomic>
 #include <memory>
 
 #include <caf/actor.hpp>
@@ -39,6 +40,12 @@ public:
   /// Stops the registry, topics and supervisor (sockets should be closed first).
   void stop();
 
+  /// Until the first connection opens, channels and the connect callback may still be
+  /// added: an app spawns its actors once the system and bus() exist, then hands them
+  /// to the channels that use them. Afterwards these throw std::logic_error.
+  void add_channel(channel_def def);
+  void set_connect(connect_callback connect);
+
   pubsub bus() const { return pubsub{registry_}; }
   runtime_stats& stats() noexcept override { return *stats_; }
   const channel_config& config() const noexcept { return *config_; }
@@ -47,7 +54,8 @@ public:
 
 private:
   caf::actor_system& sys_;
-  std::shared_ptr<const channel_config> config_;
+  std::shared_ptr<channel_config> config_;  // read-only once `opened_`
+  std::atomic<bool> opened_{false};
   std::shared_ptr<runtime_stats> stats_;  // shared with every actor, which may outlive us
   caf::actor registry_;
   caf::actor supervisor_;

@@ -1,137 +1,168 @@
 #include "net/server.hpp"
 
-#include <future>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
-#include <thread>
 
-#include <sys/resource.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <unistd.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
 
 #include "actors/log.hpp"
-#include "net/io_loop.hpp"
-#include "net/tls_context.hpp"
-#include "net/ws_session.hpp"
+#include "actors/runtime.hpp"
+#include "net/listener.hpp"
 
 namespace chorus {
 
-namespace asio = boost::asio;
-using net_detail::io_loop;
+namespace {
+
+/// SIGINT/SIGTERM reach run() through this pipe: a handler may run on any thread, and
+/// writing one byte is all it may safely do.
+int signal_pipe_write = -1;
+
+extern "C" void on_stop_signal(int sig) {
+  int saved = errno;
+  auto byte = static_cast<unsigned char>(sig);
+  if (signal_pipe_write >= 0) (void)!::write(signal_pipe_write, &byte, 1);
+  errno = saved;
+}
+
+void apply_sched_batch() {
+  sched_param param{};
+  if (sched_setscheduler(0, SCHED_BATCH, &param) != 0)
+    log_line(log_level::warn, "server", std::string{"SCHED_BATCH not available: "} + std::strerror(errno));
+}
+
+caf::actor_system_config& system_config(caf::actor_system_config& cfg, const server_options& o) {
+  cfg.set("scheduler.max-threads", std::max(1u, o.workers));
+  cfg.set("scheduler.policy", o.scheduler == server_options::scheduler_policy::sharing ? caf::atom("sharing")
+                                                                                      : caf::atom("stealing"));
+  cfg.set("scheduler.max-throughput", 300);  // a busy socket cannot hold a worker forever
+  return cfg;
+}
+
+} // namespace
 
 struct server::impl {
-  impl(channel_endpoint& endpoint, server_options opts)
-    : ctx{opts, endpoint, protocol::mount_path{opts.mount}, net_detail::static_files{opts.static_dirs}} {
-    if (!ctx.options.tls_cert_file.empty() || !ctx.options.tls_key_file.empty())
-      ctx.tls = net_detail::make_tls_context(ctx.options.tls_cert_file, ctx.options.tls_key_file);
-    for (unsigned i = 0; i < std::max(1u, ctx.options.io_threads); ++i) {
-      loops.push_back(std::make_unique<io_loop>());
-      loops.back()->set_counters(&endpoint.stats().frames_out, &endpoint.stats().bytes_out);
-      ctx.loop_queued_bytes.push_back(&loops.back()->queued_bytes);
+  impl(caf::actor_system* app_system, server_options opts, channel_config channels) : options(std::move(opts)) {
+    // Before any thread starts: every thread of the server inherits the policy.
+    if (options.sched_batch) apply_sched_batch();
+    if (!app_system) {
+      own_system.emplace(system_config(own_config, options));
+      app_system = &*own_system;
     }
+    system = app_system;
+    rt = std::make_unique<runtime>(*system, std::move(channels));
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
+      throw std::runtime_error(std::string{"pipe: "} + std::strerror(errno));
   }
 
-  void accept_next() {
-    auto& target = *loops[next_loop++ % loops.size()];
-    acceptor->async_accept(target.context(), [this, &target](boost::system::error_code ec, asio::ip::tcp::socket s) {
-      if (!accepting) return;
-      if (ec) return on_accept_error(ec);
-      if (accept_failures > 0) {
-        log_line(log_level::info, "net", "accepting again after " + std::to_string(accept_failures) + " failed accepts");
-        accept_failures = 0;
-      }
-      asio::post(target.context(), [this, &target, s = std::move(s)]() mutable {
-        std::make_shared<net_detail::ws_session>(std::move(s), target, ctx)->start();
-      });
-      accept_next();
-    });
+  ~impl() {
+    edge.reset();
+    rt->stop();
+    rt.reset();
+    if (own_system) own_system->await_all_actors_done();
+    ::close(wake[0]);
+    ::close(wake[1]);
   }
 
-  // Out of descriptors (EMFILE/ENFILE) or a transient error: back off instead of
-  // spinning on a listening socket that stays readable.
-  void on_accept_error(boost::system::error_code ec) {
-    if (accept_failures++ == 0)  // one line per episode, not one per retry
-      log_line(log_level::warn, "net", "accept failed: " + ec.message() + "; retrying every 100 ms");
-    backoff->expires_after(std::chrono::milliseconds{100});
-    backoff->async_wait([this](boost::system::error_code e) {
-      if (!e && accepting) accept_next();
-    });
-  }
-
-  net_detail::server_context ctx;
-  std::vector<std::unique_ptr<io_loop>> loops;
-  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
-  std::unique_ptr<asio::steady_timer> backoff;
-  std::size_t next_loop = 0;
-  std::uint64_t accept_failures = 0;  // in the current episode (acceptor's thread only)
-  std::atomic<bool> accepting{false};
-  bool started = false;
+  server_options options;
+  caf::actor_system_config own_config;
+  std::optional<caf::actor_system> own_system;  // (declared after its config: destroyed first)
+  caf::actor_system* system = nullptr;
+  std::unique_ptr<runtime> rt;
+  std::unique_ptr<listener> edge;
+  std::mutex stop_mutex;
   bool stopped = false;
+  int wake[2] = {-1, -1};  // run() waits on [0]; signals and stop() write to [1]
 };
 
-server::server(channel_endpoint& endpoint, server_options options)
-  : impl_(std::make_unique<impl>(endpoint, std::move(options))) {}
+server::server(server_options options, channel_config channels)
+  : impl_(std::make_unique<impl>(nullptr, std::move(options), std::move(channels))) {}
 
-server::~server() { stop(); }
+server::server(caf::actor_system& system, server_options options, channel_config channels)
+  : impl_(std::make_unique<impl>(&system, std::move(options), std::move(channels))) {}
+
+server::~server() {
+  stop();
+  impl_.reset();
+}
+
+caf::actor_system& server::system() noexcept { return *impl_->system; }
+pubsub server::bus() const { return impl_->rt->bus(); }
+runtime& server::channels() noexcept { return *impl_->rt; }
+runtime_stats& server::stats() noexcept { return impl_->rt->stats(); }
+const server_options& server::options() const noexcept { return impl_->options; }
+void server::add_channel(channel_def def) { impl_->rt->add_channel(std::move(def)); }
+void server::set_connect(connect_callback connect) { impl_->rt->set_connect(std::move(connect)); }
 
 std::uint16_t server::start() {
   auto& d = *impl_;
-  auto& ctx0 = d.loops.front()->context();
-  asio::ip::tcp::endpoint ep{asio::ip::make_address(d.ctx.options.host), d.ctx.options.port};
-  d.acceptor = std::make_unique<asio::ip::tcp::acceptor>(ctx0);
-  boost::system::error_code ec;
-  d.acceptor->open(ep.protocol(), ec);
-  if (!ec) d.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) d.acceptor->bind(ep, ec);
-  if (!ec) d.acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + d.ctx.options.host + ":" +
-                                   std::to_string(d.ctx.options.port) + ": " + ec.message());
-  d.backoff = std::make_unique<asio::steady_timer>(ctx0);
-  d.accepting = true;
-  asio::post(ctx0, [&d] { d.accept_next(); });
-  for (auto& loop : d.loops) loop->start();
-  d.started = true;
-  return d.acceptor->local_endpoint().port();
+  if (d.edge) throw std::logic_error("server already started");
+  auto fds = raise_open_file_limit();
+  log_line(log_level::info, "server", "open-file limit " + std::to_string(fds));
+  d.edge = std::make_unique<listener>(*d.rt, d.options);
+  return d.edge->start();
 }
 
 void server::stop(std::uint16_t code, const std::string& reason) {
   auto& d = *impl_;
-  if (!d.started || d.stopped) return;
-  d.stopped = true;
-  // 1. stop accepting (on the acceptor's own thread)
-  std::promise<void> closed;
-  asio::post(d.loops.front()->context(), [&d, &closed] {
-    d.accepting = false;
-    boost::system::error_code ec;
-    d.acceptor->close(ec);
-    d.backoff->cancel();
-    closed.set_value();
-  });
-  closed.get_future().wait();
-  // 2. every socket runs its leave callbacks and queues its close frame, batch by batch
-  const auto& o = d.ctx.options;
-  d.ctx.endpoint.close_all(code, reason, {o.drain_batch, o.drain_interval, o.drain_timeout / 2});
-  // 3. bounded wait for clean closes, then cut what is left
-  auto deadline = std::chrono::steady_clock::now() + d.ctx.options.drain_timeout;
-  while (d.ctx.sessions.load() > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  for (auto& loop : d.loops) loop->stop();
-  for (auto& loop : d.loops) loop->join();
-  log_line(log_level::info, "net", "stopped; " + std::to_string(d.ctx.sessions.load()) + " connections cut");
+  {
+    std::lock_guard<std::mutex> lock{d.stop_mutex};
+    if (!d.edge || d.stopped) return;
+    d.stopped = true;
+  }
+  d.edge->stop(code, reason);
+  char byte = 0;
+  (void)!::write(d.wake[1], &byte, 1);  // wakes run() if it waits
 }
 
-std::size_t server::websocket_count() const { return impl_->ctx.websockets.load(); }
-
-std::uint64_t raise_open_file_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
-  if (lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-    getrlimit(RLIMIT_NOFILE, &lim);
+int server::run(bool handle_signals) {
+  auto& d = *impl_;
+  struct sigaction old_int{}, old_term{};
+  if (handle_signals) {
+    signal_pipe_write = d.wake[1];
+    struct sigaction act{};
+    act.sa_handler = on_stop_signal;
+    sigemptyset(&act.sa_mask);
+    act.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &act, &old_int);
+    sigaction(SIGTERM, &act, &old_term);
   }
-  return lim.rlim_cur;
+  int code = 0;
+  try {
+    auto port = start();
+    std::printf("listening on %s:%u%s\n", d.options.host.c_str(), unsigned(port),
+                d.options.tls_cert_file.empty() ? "" : " (TLS)");
+    std::fflush(stdout);
+    unsigned char byte = 0;
+    for (;;) {
+      pollfd p{d.wake[0], POLLIN, 0};
+      if (::poll(&p, 1, -1) < 0 && errno == EINTR) continue;
+      if (::read(d.wake[0], &byte, 1) == 1) break;
+    }
+    if (byte != 0)
+      log_line(log_level::info, "server", std::string{"signal "} + strsignal(byte) + ": draining");
+    stop();
+  } catch (const std::exception& e) {
+    log_line(log_level::error, "server", e.what());
+    code = 1;
+  }
+  if (handle_signals) {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+    signal_pipe_write = -1;
+  }
+  return code;
 }
 
 } // namespace chorus

@@ -63,6 +63,22 @@ struct server_options {
   std::string tls_key_file;
   /// Static files: URL prefix → directory ("/" → "examples/chat/static").
   std::vector<std::pair<std::string, std::string>> static_dirs;
+
+  // The actor system a chorus::server starts when the app brings none.
+  /// CAF worker threads (default: one per core).
+  unsigned workers = available_cores();
+  /// CAF's scheduler. sharing: idle workers block on a condition variable. stealing
+  /// (CAF's default) polls with short sleeps, which on a busy shared core costs a context
+  /// switch every 50 us per idle worker.
+  enum class scheduler_policy { sharing, stealing };
+  scheduler_policy scheduler = scheduler_policy::sharing;
+  /// Run the server's threads under SCHED_BATCH: a woken thread does not preempt the
+  /// running one, so the io thread finishes its pass (reading many frames) before the
+  /// worker runs, and the worker handles all of them before the io thread flushes. On a
+  /// shared core that turns a context switch per message into one per batch (measured:
+  /// 3.6 M → 5.3 M broadcast frames/s). An idle CPU still runs a woken thread at once.
+  /// Applies to the thread constructing the server and every thread it starts.
+  bool sched_batch = true;
 };
 
 } // namespace chorus

@@ -8,7 +8,8 @@
 
 #include "actors/pubsub.hpp"
 #include "actors/socket.hpp"
-#include "common/serve.hpp"
+#include "net/command_line.hpp"
+#include "net/server.hpp"
 
 using namespace chorus;
 
@@ -69,12 +70,14 @@ channel_def test_channel(std::shared_ptr<directory> dir) {
 } // namespace
 
 int main(int argc, char** argv) {
-  return examples::serve(argc, argv, {"conformance_server", {}}, [](channel_config& cfg) {
-    cfg.connect = [](const connect_info& info) {
-      if (info.params.value("token", "") == "bad" || info.auth_token == "bad") return connect_result::error(403);
-      std::string user = info.params.value("user", "");
-      return connect_result::ok({{"user", user}}, user.empty() ? "" : "user_socket:" + user);
-    };
-    cfg.channels.push_back(test_channel(std::make_shared<directory>()));
+  auto cli = parse_command_line(argc, argv, "conformance_server");
+  if (cli.exit_code) return *cli.exit_code;
+  server srv{cli.options, cli.channels};
+  srv.set_connect([](const connect_info& info) {
+    if (info.params.value("token", "") == "bad" || info.auth_token == "bad") return connect_result::error(403);
+    std::string user = info.params.value("user", "");
+    return connect_result::ok({{"user", user}}, user.empty() ? "" : "user_socket:" + user);
   });
+  srv.add_channel(test_channel(std::make_shared<directory>()));
+  return srv.run();
 }
