@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
 
 #include "actors/join_result.hpp"
@@ -75,3 +76,8 @@ private:
 };
 
 } // namespace chorus
+
+// A socket handle may be sent to an app's own actors (to reply or push later). It refers
+// to a connection of this process, so it is a local-only message type: CAF must not try
+// to serialize it (a remote node could do nothing with it).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::socket)
