@@ -1,8 +1,8 @@
 #pragma once
-// Every message the chorus actors exchange, in one place. The types carry handles and
-// shared buffers that only make sense inside one process, so they are allowed as
-// "unsafe" (local-only) CAF message types; cross-node forwarding (later work) will send
-// pubsub_message with a real inspect overload through the registry.
+// Every message the chorus actors exchange, in one place. Most carry handles and shared
+// buffers that only make sense inside one process, so they are allowed as "unsafe"
+// (local-only) CAF message types; pubsub_message (public, pubsub_message.hpp) has a real
+// inspect overload, as will what crosses to other nodes.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,16 +12,11 @@
 #include "actors/connection.hpp"
 #include "actors/connect.hpp"
 #include "actors/join_result.hpp"
+#include "actors/limit_error.hpp"
+#include "actors/pubsub_message.hpp"
 #include "protocol/message.hpp"
 
 namespace chorus {
-
-/// What an app actor subscribed through pubsub receives for each broadcast.
-struct pubsub_message {
-  std::string topic;
-  std::string event;
-  protocol::payload body;
-};
 
 struct socket_actor_state;
 
@@ -56,21 +51,14 @@ struct subscriber {
   std::uint64_t id = 0;    // which subscription of this owner (see unsubscribe)
 };
 
-/// socket actor / pubsub → registry → topic actor. The registry forwards it, so a
-/// retiring topic never loses a subscribe that was already on its way.
+/// socket actor / pubsub → registry → topic actor. The registry delegates it, so a
+/// retiring topic never loses a subscribe that was already on its way. As a request it
+/// is answered with the topic actor, or a limit_error (topic_limit_reached from the
+/// registry, subscriber_limit_reached from the topic); sent one-way, refusals are logged.
 struct subscribe_request {
   std::string topic;
   subscriber sub;
   shared_frame first_frame;  // the join reply: the new member's first frame of this topic
-  caf::actor reply_to;       // gets a subscribe_reply; null for fire-and-forget
-};
-
-struct subscribe_reply {
-  std::string topic;
-  std::uint64_t id = 0;
-  bool ok = false;
-  std::string reason;      // "topic limit reached" / "subscriber limit reached"
-  caf::actor topic_actor;
 };
 
 /// Removes the owner's subscription `id` (0 = whichever it has). Ids make a late
@@ -105,10 +93,8 @@ struct connect_resolution {
 } // namespace detail
 } // namespace chorus
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::pubsub_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::inbound_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::subscribe_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::subscribe_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::unsubscribe_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::broadcast_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::socket_call)

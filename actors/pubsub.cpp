@@ -2,12 +2,22 @@
 
 #include <caf/send.hpp>
 
+#include "actors/messages.hpp"
+
 namespace chorus {
 
 using namespace detail;
 
+caf::message pubsub::subscribe_message(const std::string& topic, const caf::actor& subscriber) {
+  return caf::make_message(subscribe_request{topic, {subscriber, nullptr, protocol::serializer::v2, 0}, nullptr});
+}
+
+caf::message pubsub::count_message(const std::string& topic) {
+  return caf::make_message(count_atom::value, topic);
+}
+
 void pubsub::subscribe(const std::string& topic, const caf::actor& subscriber) const {
-  caf::anon_send(registry_, subscribe_request{topic, {subscriber, nullptr, protocol::serializer::v2, 0}, nullptr, {}});
+  caf::anon_send(registry_, subscribe_request{topic, {subscriber, nullptr, protocol::serializer::v2, 0}, nullptr});
 }
 
 void pubsub::unsubscribe(const std::string& topic, const caf::actor& subscriber) const {

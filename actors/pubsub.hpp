@@ -1,12 +1,16 @@
 #pragma once
 // The node's PubSub, usable from app code and from any CAF actor. Every call is a
-// one-way message (nothing here blocks); subscribed actors receive pubsub_message.
+// one-way message or an asynchronous request (nothing here blocks); subscribed actors
+// receive pubsub_message.
+#include <chrono>
 #include <string>
 
 #include <caf/actor.hpp>
 #include <caf/duration.hpp>
+#include <caf/message.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/limit_error.hpp"
+#include "actors/pubsub_message.hpp"
 
 namespace chorus {
 
@@ -14,8 +18,17 @@ class pubsub {
 public:
   explicit pubsub(caf::actor registry) : registry_(std::move(registry)) {}
 
-  /// `subscriber` receives a pubsub_message for every broadcast on `topic`. Counts
-  /// against the topic's subscriber cap (a refusal is logged).
+  /// Subscribes the calling actor and tells it how that went, without blocking it:
+  ///   bus.subscribe(self, "room:1").then(
+  ///     [](const caf::actor& topic) { /* subscribed */ },
+  ///     [](caf::error& e) { /* limit_error::topic_limit_reached or subscriber_limit_reached */ });
+  /// From then on `self` receives a pubsub_message for every broadcast on the topic.
+  template <class Self>
+  auto subscribe(Self* self, const std::string& topic,
+                 caf::duration timeout = caf::duration{std::chrono::seconds{5}}) const {
+    return self->request(registry_, timeout, subscribe_message(topic, caf::actor{self}));
+  }
+  /// The same one-way, for any actor: a refusal is only logged.
   void subscribe(const std::string& topic, const caf::actor& subscriber) const;
   void unsubscribe(const std::string& topic, const caf::actor& subscriber) const;
   void unsubscribe_all(const caf::actor& subscriber) const;
@@ -25,17 +38,21 @@ public:
   void broadcast_from(const caf::actor& from, const std::string& topic, const std::string& event,
                       protocol::payload body) const;
 
-  /// Asks for a topic's subscriber count without blocking:
+  /// A topic's subscriber count on this node, without blocking:
   ///   bus.subscriber_count(self, "room:1").then([](std::size_t n) { ... });
   template <class Self>
   auto subscriber_count(Self* self, const std::string& topic,
                         caf::duration timeout = caf::duration{std::chrono::seconds{5}}) const {
-    return self->request(registry_, timeout, detail::count_atom::value, topic);
+    return self->request(registry_, timeout, count_message(topic));
   }
 
   const caf::actor& registry() const noexcept { return registry_; }
 
 private:
+  // The requests behind the templates above (keeps chorus's internal types out of here).
+  static caf::message subscribe_message(const std::string& topic, const caf::actor& subscriber);
+  static caf::message count_message(const std::string& topic);
+
   caf::actor registry_;
 };
 

@@ -39,12 +39,12 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
   return {
     [self](subscribe_request& req) {
       auto& st = self->state;
+      auto rp = self->make_response_promise();
       auto it = st.topics.find(req.topic);
       if (it == st.topics.end()) {
         if (st.topics.size() >= st.max_topics) {
           log_line(log_level::warn, "registry", req.topic + ": topic limit reached");
-          if (req.reply_to)
-            self->send(req.reply_to, subscribe_reply{req.topic, req.sub.id, false, "topic limit reached", {}});
+          rp.deliver(make_error(limit_error::topic_limit_reached));  // (nothing when sent one-way)
           return;
         }
         auto topic = self->spawn(topic_actor, req.topic, caf::actor{self}, st.max_subscribers, st.stats);
@@ -53,7 +53,7 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
         st.stats->topics.fetch_add(1);
       }
       ++it->second.forwarded;
-      self->send(it->second.actor, std::move(req));
+      rp.delegate(it->second.actor, std::move(req));  // the topic answers the requester
     },
     [self](retire_atom, const std::string& topic, std::uint64_t seen) {
       auto it = self->state.topics.find(topic);

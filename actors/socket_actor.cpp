@@ -127,7 +127,6 @@ caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
       self->state.on_frame(frame);
       self->state.ctx->conn->frame_done();
     },
-    [self](subscribe_reply& reply) { self->state.on_subscribed(reply); },
     [self](socket_call& call) {
       if (self->state.open) call.fn(self->state);
     },

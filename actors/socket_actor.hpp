@@ -68,7 +68,8 @@ struct socket_actor_state {
   void on_event(protocol::message& msg);
   void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result,
                          refusal if_error = refusal::join_rejected);
-  void on_subscribed(const detail::subscribe_reply& reply);
+  /// The answer to a join's subscribe: the topic actor, or why not (a limit_error).
+  void on_subscribed(const std::string& topic, std::uint64_t id, caf::expected<caf::actor> topic_actor);
   void end_channel(const std::string& topic);
   void release_held(std::vector<protocol::message> held);
 

@@ -1,6 +1,7 @@
 // The inbound dispatch table of PROTOCOL.md §3 and the join/leave state machine.
 #include <algorithm>
 
+#include "actors/limit_error.hpp"
 #include "actors/socket.hpp"
 #include "actors/socket_actor.hpp"
 #include "protocol/topic_pattern.hpp"
@@ -59,7 +60,7 @@ void socket_actor_state::on_join(protocol::message& msg) {
     replaced = it->second.join_ref;  // duplicate join: the old instance ends first
     end_channel(msg.topic);
   } else if (channels.size() >= ctx->config->max_channels_per_socket) {
-    reply_error(msg, msg.join_ref, "too many channels joined", refusal::too_many_channels);
+    reply_error(msg, msg.join_ref, wire_reason(limit_error::too_many_channels), refusal::too_many_channels);
     return;
   }
   // A V1 client may omit join_ref: the join's ref then identifies the channel.
@@ -92,9 +93,12 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
     entry->sub_id = next_sub_id++;
     auto reply_frame = protocol::encode_reply(ctx->ser, join_ref, entry->join_msg_ref, topic, "ok", result.response());
     // The topic actor writes the reply itself, ahead of any broadcast it sends later.
-    self->send(ctx->registry,
-               subscribe_request{topic, subscriber{caf::actor{self}, ctx->conn, ctx->ser, entry->sub_id},
-                                 reply_frame ? make_shared_frame(std::move(*reply_frame)) : nullptr, caf::actor{self}});
+    auto id = entry->sub_id;
+    self->request(ctx->registry, caf::infinite,
+                  subscribe_request{topic, subscriber{caf::actor{self}, ctx->conn, ctx->ser, id},
+                                    reply_frame ? make_shared_frame(std::move(*reply_frame)) : nullptr})
+      .then([this, topic, id](caf::actor& topic_actor) { on_subscribed(topic, id, std::move(topic_actor)); },
+            [this, topic, id](caf::error& err) { on_subscribed(topic, id, std::move(err)); });
     return;
   }
   ctx->stats->count(if_error);
@@ -105,37 +109,46 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
   release_held(std::move(taken.held));
 }
 
-void socket_actor_state::on_subscribed(const subscribe_reply& r) {
-  auto it = channels.find(r.topic);
-  if (it == channels.end() || it->second.sub_id != r.id ||
-      it->second.state != channel_entry::phase::subscribing) {
+void socket_actor_state::on_subscribed(const std::string& topic, std::uint64_t id,
+                                       caf::expected<caf::actor> topic_actor) {
+  if (!open) return;  // closed meanwhile: the topic's monitor removes the membership
+  auto it = channels.find(topic);
+  if (it == channels.end() || it->second.sub_id != id || it->second.state != channel_entry::phase::subscribing) {
     // The channel ended while the subscribe travelled: take the membership back.
-    if (r.ok) self->send(r.topic_actor, unsubscribe_request{r.topic, self->address(), r.id});
+    if (topic_actor) self->send(*topic_actor, unsubscribe_request{topic, self->address(), id});
     return;
   }
   auto& entry = it->second;
-  if (r.ok) {
+  if (topic_actor) {
     entry.state = channel_entry::phase::joined;
-    entry.topic_actor = r.topic_actor;
+    entry.topic_actor = std::move(*topic_actor);
     {
       std::lock_guard<std::mutex> lock{ctx->mutex};
-      ctx->joined.insert(r.topic);
+      ctx->joined.insert(topic);
     }
     for (auto& frame : entry.outbox) write(std::move(frame));
     entry.outbox.clear();
-    if (entry.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *entry.replaced, r.topic)));
+    if (entry.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *entry.replaced, topic)));
     entry.replaced.reset();
     release_held(std::move(entry.held));
     return;
   }
-  ctx->stats->count(r.reason == "topic limit reached" ? refusal::topic_limit : refusal::subscriber_limit);
+  limit_error why{};
+  std::string reason = "join failed";
+  if (is_limit_error(topic_actor.error(), &why)) {
+    ctx->stats->count(why == limit_error::topic_limit_reached ? refusal::topic_limit : refusal::subscriber_limit);
+    reason = wire_reason(why);
+  } else {
+    log_line(log_level::warn, "socket", ctx->info.peer + ": subscribe to " + topic + " failed: " +
+                                          self->system().render(topic_actor.error()));
+  }
   auto taken = std::move(entry);
   channels.erase(it);
-  write(protocol::encode_reply(ctx->ser, taken.join_ref, taken.join_msg_ref, r.topic, "error",
-                               json{{"reason", r.reason}}));
-  if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, r.topic)));
+  write(protocol::encode_reply(ctx->ser, taken.join_ref, taken.join_msg_ref, topic, "error",
+                               json{{"reason", reason}}));
+  if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, topic)));
   if (taken.def->leave) {  // the app accepted this join, so it hears that it ended
-    socket sock{ctx, r.topic, taken.join_ref, nullptr};
+    socket sock{ctx, topic, taken.join_ref, nullptr};
     run_app_callback("leave callback", [&] { taken.def->leave(sock); });
   }
   release_held(std::move(taken.held));

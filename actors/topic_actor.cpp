@@ -95,7 +95,7 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
     return caf::delegated<caf::message>{};
   });
   return {
-    [self](subscribe_request& req) {
+    [self](subscribe_request& req) -> caf::result<caf::actor> {
       auto& st = self->state;
       ++st.subscribes_seen;
       auto existing = std::find_if(st.subscribers.begin(), st.subscribers.end(),
@@ -112,13 +112,10 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
         // Written before any later broadcast of this topic: the join reply comes first.
         if (req.first_frame && req.sub.conn) req.sub.conn->send(req.first_frame);
       }
-      if (req.reply_to)
-        self->send(req.reply_to, subscribe_reply{st.topic, req.sub.id, ok,
-                                                 ok ? "" : "subscriber limit reached", self});
-      else if (!ok)
-        log_line(log_level::warn, "topic", st.topic + ": subscriber limit reached");
-      if (!ok && st.subscribers.empty())
-        self->send(st.registry, retire_atom::value, st.topic, st.subscribes_seen);
+      if (ok) return caf::actor{self};
+      log_line(log_level::warn, "topic", st.topic + ": subscriber limit reached");
+      if (st.subscribers.empty()) self->send(st.registry, retire_atom::value, st.topic, st.subscribes_seen);
+      return make_error(limit_error::subscriber_limit_reached);
     },
     [self](unsubscribe_request& req) {
       remove_where(self, [&](const subscriber& s) {

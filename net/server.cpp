@@ -17,6 +17,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 
+#include "actors/caf_types.hpp"
 #include "actors/log.hpp"
 #include "actors/runtime.hpp"
 #include "net/listener.hpp"
@@ -43,6 +44,7 @@ void apply_sched_batch() {
 }
 
 caf::actor_system_config& system_config(caf::actor_system_config& cfg, const server_options& o) {
+  register_chorus_types(cfg);
   cfg.set("scheduler.max-threads", std::max(1u, o.workers));
   cfg.set("scheduler.policy", o.scheduler == server_options::scheduler_policy::sharing ? caf::atom("sharing")
                                                                                       : caf::atom("stealing"));

@@ -55,3 +55,11 @@ result<json> parse_text_frame(std::string_view text, std::size_t max_depth) {
 }
 
 } // namespace chorus::protocol::detail
+
+namespace chorus::protocol {
+
+result<json> parse_json(std::string_view text, std::size_t max_depth) {
+  return detail::parse_text_frame(text, max_depth);
+}
+
+} // namespace chorus::protocol

@@ -14,6 +14,10 @@ namespace chorus::protocol {
 /// levels) would overflow the stack of whichever thread touched it next.
 inline constexpr std::size_t default_max_json_depth = 128;
 
+/// Parses one JSON text from outside the process (a client, a peer node) with the same
+/// guarantees as the frame decoders: UTF-8 checked, at most `max_depth` levels.
+result<json> parse_json(std::string_view text, std::size_t max_depth = default_max_json_depth);
+
 namespace detail {
 
 /// UTF-8 check then an exception-free JSON parse that stops at the first level past

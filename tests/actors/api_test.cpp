@@ -1,6 +1,9 @@
 // The public API from app code: connect callback, socket handle, pubsub from an app actor.
 #include <catch2/catch.hpp>
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+
 #include "harness.hpp"
 
 using namespace chorus;
@@ -254,4 +257,70 @@ TEST_CASE("an error message sent to the registry or the supervisor is logged, no
   CHECK(c.conn->take() == strings{R"(["1","1","room:1","phx_reply",{"response":{},"status":"ok"}])"});
   CHECK(h.socket_count() == 1);
   CHECK(h.topic_count() == 1);
+}
+
+TEST_CASE("pubsub subscribe from an actor answers with the topic or a limit_error, without blocking") {
+  channel_config cfg;
+  cfg.max_topics = 1;
+  cfg.max_subscribers = 1;
+  harness h{cfg};
+  auto bus = h.rt().bus();
+  struct outcome {
+    bool ok = false;
+    std::string error;
+    limit_error kind{};
+  };
+  auto spawn_subscriber = [&](std::string topic, std::shared_ptr<outcome> out) {
+    return h.system().spawn([=, &h](caf::event_based_actor* self) -> caf::behavior {
+      bus.subscribe(self, topic).then([out](const caf::actor& topic_actor) { out->ok = static_cast<bool>(topic_actor); },
+                                      [out, &h](caf::error& err) {
+                                        out->error = h.system().render(err);
+                                        is_limit_error(err, &out->kind);
+                                      });
+      return {[](const pubsub_message&) {}};
+    });
+  };
+  auto first = std::make_shared<outcome>(), second = std::make_shared<outcome>(), third = std::make_shared<outcome>();
+  auto a = spawn_subscriber("news", first);
+  h.run();
+  auto b = spawn_subscriber("news", second);   // the topic is full
+  h.run();
+  auto c = spawn_subscriber("sports", third);  // the node is full
+  h.run();
+  CHECK(first->ok);
+  CHECK(first->error.empty());
+  CHECK_FALSE(second->ok);
+  CHECK(second->kind == limit_error::subscriber_limit_reached);
+  CHECK(second->error == "chorus: subscriber_limit_reached");
+  CHECK_FALSE(third->ok);
+  CHECK(third->kind == limit_error::topic_limit_reached);
+  CHECK(h.subscriber_count("news") == 1);
+  for (auto& actor : {a, b, c}) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  h.run();
+}
+
+TEST_CASE("pubsub_message serializes with CAF: JSON as text, bytes as bytes, deep JSON refused on load") {
+  harness h{};
+  auto round_trip = [&](const pubsub_message& in, pubsub_message& out) {
+    std::vector<char> buf;
+    caf::binary_serializer sink{h.system(), buf};
+    auto copy = in;
+    REQUIRE_FALSE(inspect(sink, copy));
+    caf::binary_deserializer source{h.system(), buf};
+    return inspect(source, out);
+  };
+  pubsub_message text{"room:1", "new_msg", json{{"body", "hi"}, {"n", {1, 2}}}};
+  pubsub_message got;
+  CHECK_FALSE(round_trip(text, got));
+  CHECK(got.topic == "room:1");
+  CHECK(got.event == "new_msg");
+  CHECK(std::get<json>(got.body) == std::get<json>(text.body));
+  pubsub_message bytes{"room:1", "img", binary{std::string{"\x00\x07", 2}}};
+  CHECK_FALSE(round_trip(bytes, got));
+  CHECK(std::get<binary>(got.body).bytes == std::string{"\x00\x07", 2});
+  // A peer that sends JSON nested past the limit is refused like a client would be.
+  json deep = json::array();
+  for (int i = 0; i < 200; ++i) deep = json::array({deep});
+  pubsub_message bomb{"room:1", "e", deep};
+  CHECK(round_trip(bomb, got));
 }

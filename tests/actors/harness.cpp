@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include "actors/caf_types.hpp"
+
 #include <catch2/catch.hpp>
 
 namespace chorus::testing {
@@ -8,6 +10,7 @@ namespace {
 caf::actor_system_config& testing_config(caf::actor_system_config& cfg) {
   cfg.set("scheduler.policy", caf::atom("testing"));
   cfg.set("logger.inline-output", true);
+  register_chorus_types(cfg);
   return cfg;
 }
 } // namespace

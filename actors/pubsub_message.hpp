@@ -1,0 +1,51 @@
+#pragma once
+// What an actor subscribed through pubsub receives for each broadcast on its topic.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/sec.hpp>
+
+#include "protocol/message.hpp"
+#include "protocol/text_parse.hpp"
+
+namespace chorus {
+
+struct pubsub_message {
+  std::string topic;
+  std::string event;
+  protocol::payload body;  // JSON, or bytes (a V2 binary broadcast)
+};
+
+/// CAF serialization (to another node, or any CAF serializer): JSON crosses as its text,
+/// bytes as bytes; text is parsed back with the wire's depth limit.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pubsub_message& x) {
+  std::uint8_t is_bytes = 0;
+  std::string data;
+  if constexpr (Inspector::reads_state) {
+    if (auto* bytes = std::get_if<protocol::binary>(&x.body)) {
+      is_bytes = 1;
+      data = bytes->bytes;
+    } else {
+      data = std::get<protocol::json>(x.body).dump();
+    }
+  }
+  auto rebuild = caf::meta::load_callback([&]() -> caf::error {
+    if (is_bytes) {
+      x.body = protocol::binary{std::move(data)};
+      return caf::none;
+    }
+    auto parsed = protocol::parse_json(data);
+    if (!parsed) return caf::make_error(caf::sec::invalid_argument, parsed.error().detail);
+    x.body = std::move(*parsed);
+    return caf::none;
+  });
+  return f(caf::meta::type_name("chorus.pubsub_message"), x.topic, x.event, is_bytes, data, rebuild);
+}
+
+} // namespace chorus
