@@ -1,7 +1,7 @@
 #pragma once
 // What net/ sees of the channel layer: open a socket for a new connection, hand it
 // frames, tell it the transport ended. CAF-free on purpose, so the Beast translation
-// units do not also compile CAF's headers (TOOLCHAIN.md §6: keep heavy TUs apart).
+// units do not also compile CAF's headers (docs/building.md: keep heavy TUs apart).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // One actor per connection. It owns the connection's channels (bounded), dispatches
-// every inbound frame by PROTOCOL.md §3's table, runs the app's callbacks (each wrapped,
+// every inbound frame by docs/protocol.md §3's table, runs the app's callbacks (each wrapped,
 // so an app exception never kills the actor) and cleans up exactly once at the end.
 #include <chrono>
 #include <deque>

@@ -1,4 +1,4 @@
-// The inbound dispatch table of PROTOCOL.md §3 and the join/leave state machine.
+// The inbound dispatch table of docs/protocol.md §3 and the join/leave state machine.
 #include <algorithm>
 
 #include "actors/limit_error.hpp"

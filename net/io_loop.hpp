@@ -2,7 +2,7 @@
 // One io thread with its own io_context. Each pass: run one handler, run what else is
 // ready, apply what actors handed over, then flush every dirty connection with one
 // writev each. Flushing at the end of a pass (not per write) is what batches frames
-// (WRITE_PATH.md: 4% → 80% of the machine).
+// (docs/architecture.md, "The write path": 4% → 80% of the machine).
 #include <atomic>
 #include <memory>
 #include <mutex>

@@ -55,7 +55,7 @@ struct server_options {
   /// clients' reconnects reach the other nodes spread out, not as one storm.
   std::size_t drain_batch = 500;
   std::chrono::milliseconds drain_interval{50};
-  /// Which browser origins may connect (PROTOCOL.md §8); refusals get HTTP 403.
+  /// Which browser origins may connect (docs/protocol.md §5); refusals get HTTP 403.
   protocol::origin_policy check_origin = protocol::origin_policy::same_host;
   std::vector<std::string> allowed_origins;  // for origin_policy::allow_list
   /// TLS (https/wss): PEM certificate chain and private key. Both empty: plain TCP.

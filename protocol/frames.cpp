@@ -82,7 +82,7 @@ result<encoded_frame> encode_push(serializer ser, const json& join_ref, std::str
                                   std::string_view event, const payload& body) {
   if (auto* bin = std::get_if<binary>(&body); bin && ser == serializer::v2)
     return binary_frame(encode_binary_push(ref_text(join_ref), topic, event, bin->bytes));
-  // V1 frames never carry join_ref (PROTOCOL.md §2.2).
+  // V1 frames never carry join_ref (docs/protocol.md §2.2).
   return text(ser, message{ser == serializer::v1 ? json() : join_ref, json(), std::string{topic},
                            std::string{event}, body});
 }

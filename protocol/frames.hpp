@@ -45,7 +45,7 @@ result<message> decode_frame(serializer ser, bool binary_opcode, std::string_vie
                              std::size_t max_json_depth = default_max_json_depth);
 
 /// Checks a decoded message whose ref and topic are known; a failure is answered with an
-/// error reply rather than a close (DESIGN.md: "decodable message with a bad field").
+/// error reply rather than a close (a decodable message with a bad field is answered, not closed).
 std::optional<protocol_error> validate_inbound(const message& msg);
 
 } // namespace chorus::protocol

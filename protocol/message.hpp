@@ -1,5 +1,5 @@
 #pragma once
-// The five logical fields of a Phoenix message (PROTOCOL.md §2). Refs are kept as JSON so
+// The five logical fields of a Phoenix message (docs/protocol.md §2). Refs are kept as JSON so
 // a reply can echo them with the client's exact type (string, number or null).
 #include <string>
 #include <variant>
@@ -34,7 +34,7 @@ struct message {
 /// Which wire format a connection speaks (chosen once, at the handshake).
 enum class serializer : unsigned char { v1, v2 };
 
-/// The reserved topic and events (PROTOCOL.md §2, §4).
+/// The reserved topic and events (docs/protocol.md §2, §3).
 namespace events {
 inline constexpr const char* join = "phx_join";
 inline constexpr const char* leave = "phx_leave";

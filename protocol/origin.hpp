@@ -1,5 +1,5 @@
 #pragma once
-// check_origin (PROTOCOL.md §8): which browser origins may open a socket. A request
+// check_origin (docs/protocol.md §5): which browser origins may open a socket. A request
 // without an Origin header (non-browser clients) is always allowed, as in Phoenix.
 #include <optional>
 #include <string>

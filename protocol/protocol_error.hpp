@@ -1,5 +1,5 @@
 #pragma once
-// Every way client input can be wrong, and what the contract table (DESIGN.md) says
+// Every way client input can be wrong, and what the README's tables say
 // the client gets for it. One enum so code, tests and README name the same cases.
 #include <cstdint>
 #include <string>
@@ -33,7 +33,7 @@ struct protocol_error {
 /// Short stable name of an error kind (log lines, counters, tests).
 std::string_view to_string(error_kind kind) noexcept;
 
-/// WebSocket close code for errors that end the connection (DESIGN.md contract table):
+/// WebSocket close code for errors that end the connection (README, "What the client gets"):
 /// 1007 for undecodable data, 1003 for a frame type the connection cannot accept.
 /// Returns 0 for kinds that are answered with a reply instead of a close.
 std::uint16_t close_code_for(error_kind kind) noexcept;

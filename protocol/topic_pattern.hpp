@@ -1,5 +1,5 @@
 #pragma once
-// Channel topic patterns (PROTOCOL.md §3): an exact topic, or a prefix ending in '*'
+// Channel topic patterns (docs/protocol.md §3): an exact topic, or a prefix ending in '*'
 // that matches every topic starting with the prefix, including the prefix itself.
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // Pure parsing of the HTTP upgrade request: request target, mount path with route
-// params, and the Sec-WebSocket-Protocol offer that may carry the auth token (PROTOCOL.md §1).
+// params, and the Sec-WebSocket-Protocol offer that may carry the auth token (docs/protocol.md §1).
 #include <map>
 #include <optional>
 #include <string>

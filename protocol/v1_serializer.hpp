@@ -1,5 +1,5 @@
 #pragma once
-// V1 object serializer (vsn absent or 1.0.x, PROTOCOL.md §2.2).
+// V1 object serializer (vsn absent or 1.0.x, docs/protocol.md §2.2).
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// V2 binary frames (PROTOCOL.md §2.3): kind byte, one length byte per string field,
+// V2 binary frames (docs/protocol.md §2.3): kind byte, one length byte per string field,
 // the strings, then the raw data to the end of the frame.
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// V2 array serializer for text frames (vsn 2.0.x, PROTOCOL.md §2.1).
+// V2 array serializer for text frames (vsn 2.0.x, docs/protocol.md §2.1).
 #include <string>
 #include <string_view>
 

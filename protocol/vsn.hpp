@@ -1,5 +1,5 @@
 #pragma once
-// Serializer negotiation from the `vsn` query parameter (PROTOCOL.md §1).
+// Serializer negotiation from the `vsn` query parameter (docs/protocol.md §1).
 #include <optional>
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite under ASan+UBSan in build-asan/ (TOOLCHAIN.md §7:
+# Builds and runs the whole test suite under ASan+UBSan in build-asan/ (docs/building.md:
 # UBSan needs two suppressions for CAF's own headers).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,4 @@
-// PROTOCOL.md §3's lifecycle table, row by row, on the deterministic scheduler.
+// docs/protocol.md §3's lifecycle table, row by row, on the deterministic scheduler.
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"

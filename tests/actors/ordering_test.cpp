@@ -1,4 +1,4 @@
-// DESIGN.md's ordering guarantees, including under shuffled actor interleavings.
+// The ordering guarantees (docs/architecture.md), including under shuffled actor interleavings.
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"

@@ -1,4 +1,4 @@
-// PROTOCOL.md §10's must-pass cases against the conformance server, over real sockets,
+// docs/protocol.md §6's conformance cases against the conformance server, over real sockets,
 // with raw frames where bytes matter and the stock phoenix client where behaviour does.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -211,11 +211,11 @@ describe("14-16: broadcasts, pushes and binary", () => {
     c.close();
   });
 
-  it("16: a binary push (PROTOCOL.md 2.3 example) is decoded and answered with a kind-1 reply", async () => {
+  it("16: a binary push (docs/protocol.md §2.3 example) is decoded and answered with a kind-1 reply", async () => {
     const c = await RawClient.open(v2());
     c.send(["1", "1", "room:1", "phx_join", {}]);
     await c.take(1);
-    // the client push from PROTOCOL.md 2.3, with event "echo" instead of "up"
+    // the client push from docs/protocol.md §2.3, with event "echo" instead of "up"
     c.sendBinary(Buffer.from("0001010604" + Buffer.from("12room:1echo").toString("hex") + "deadbeef", "hex"));
     const [reply] = await c.take(1);
     assert.ok(Buffer.isBuffer(reply));

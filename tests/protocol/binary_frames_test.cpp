@@ -6,7 +6,7 @@
 
 using namespace chorus::protocol;
 
-TEST_CASE("a client binary push decodes as in PROTOCOL.md 2.3") {
+TEST_CASE("a client binary push decodes as in docs/protocol.md §2.3") {
   auto msg = decode_binary(from_hex("00 01 01 06 02 31 32 72 6f 6f 6d 3a 31 75 70 de ad be ef"));
   REQUIRE(msg.has_value());
   CHECK(msg->join_ref == "1");
@@ -24,7 +24,7 @@ TEST_CASE("empty join_ref and ref in a binary push decode as null") {
   CHECK(std::get<binary>(msg->body).bytes.empty());
 }
 
-TEST_CASE("server binary push, reply and broadcast match PROTOCOL.md 2.3 byte for byte") {
+TEST_CASE("server binary push, reply and broadcast match docs/protocol.md §2.3 byte for byte") {
   CHECK(to_hex(*encode_binary_push("1", "room:1", "hi", from_hex("010203"))) ==
         "00 01 06 02 31 72 6f 6f 6d 3a 31 68 69 01 02 03");
   CHECK(to_hex(*encode_binary_reply("1", "2", "room:1", "ok", from_hex("0909"))) ==

@@ -1,5 +1,5 @@
 #pragma once
-// "00 01 ff" <-> bytes, so tests can quote PROTOCOL.md's hex examples verbatim.
+// "00 01 ff" <-> bytes, so tests can quote docs/protocol.md's hex examples verbatim.
 #include <string>
 #include <string_view>
 

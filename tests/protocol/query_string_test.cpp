@@ -4,7 +4,7 @@
 
 using namespace chorus::protocol;
 
-TEST_CASE("phoenix.js's query string from PROTOCOL.md 1 decodes into nested params") {
+TEST_CASE("phoenix.js's query string from docs/protocol.md §1 decodes into nested params") {
   auto p = parse_query("token=a%20b%26c&user%5Bid%5D=1&user%5Btags%5D%5B0%5D=x&vsn=2.0.0");
   REQUIRE(p.has_value());
   CHECK(*p == json{{"token", "a b&c"}, {"user", {{"id", "1"}, {"tags", json::array({"x"})}}}, {"vsn", "2.0.0"}});

@@ -7,7 +7,7 @@
 
 using namespace chorus::protocol;
 
-TEST_CASE("V2 client frames from PROTOCOL.md 2.1 decode field by field") {
+TEST_CASE("V2 client frames from docs/protocol.md §2.1 decode field by field") {
   auto join = decode_v2(R"(["3","3","room:lobby","phx_join",{"token":"abc"}])");
   REQUIRE(join.has_value());
   CHECK(join->join_ref == "3");
@@ -22,7 +22,7 @@ TEST_CASE("V2 client frames from PROTOCOL.md 2.1 decode field by field") {
   CHECK(beat->topic == "phoenix");
 }
 
-TEST_CASE("V2 server frames from PROTOCOL.md 2.1 encode exactly") {
+TEST_CASE("V2 server frames from docs/protocol.md §2.1 encode exactly") {
   CHECK(encode_reply(serializer::v2, "3", "3", "room:lobby", "ok", json::object())->body() ==
         R"(["3","3","room:lobby","phx_reply",{"response":{},"status":"ok"}])");
   CHECK(encode_reply(serializer::v2, "3", "4", "room:lobby", "ok", json{{"id", 9}})->body() ==
@@ -35,7 +35,7 @@ TEST_CASE("V2 server frames from PROTOCOL.md 2.1 encode exactly") {
         R"([null,"5","phoenix","phx_reply",{"response":{},"status":"ok"}])");
 }
 
-TEST_CASE("V1 frames from PROTOCOL.md 2.2: four keys, alphabetical, never join_ref") {
+TEST_CASE("V1 frames from docs/protocol.md §2.2: four keys, alphabetical, never join_ref") {
   auto join = decode_v1(R"({"topic":"room:lobby","event":"phx_join","payload":{},"ref":"1","join_ref":"1"})");
   REQUIRE(join.has_value());
   CHECK(join->join_ref == "1");
