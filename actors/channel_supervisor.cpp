@@ -12,12 +12,12 @@ using self_ptr = caf::stateful_actor<supervisor_state>*;
 void arm_sweep(self_ptr self) {
   if (self->state.sweeping || self->state.sockets.empty()) return;
   self->state.sweeping = true;
-  self->delayed_send(self, sweep_period(self->state.timeout), sweep_atom::value);
+  self->delayed_send(self, sweep_period(self->state.timeout), sweep_tick{});
 }
 
 void tell_shutdown(self_ptr self, const caf::actor& socket) {
   const auto& d = *self->state.draining;
-  self->send(socket, shutdown_atom::value, d.code, d.reason);
+  self->send(socket, close_socket{d.code, d.reason});
 }
 
 /// Tells the next batch of a drain; arms the timer for the one after.
@@ -30,7 +30,7 @@ void drain_batch(self_ptr self) {
     tell_shutdown(self, socket);
     ++told;
   }
-  if (d.next < d.pending.size()) self->delayed_send(self, d.interval, drain_next_atom::value, d.generation);
+  if (d.next < d.pending.size()) self->delayed_send(self, d.interval, drain_next{d.generation});
   else d.pending = {};
 }
 } // namespace
@@ -58,39 +58,43 @@ caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_t
     st.sockets.erase(it);
   });
   return {
-    [self](register_atom, caf::actor socket, const std::string& id) {
+    [self](register_socket& msg) {
+      auto& socket = msg.socket;
+      const auto& id = msg.id;
       self->monitor(socket);
       self->state.sockets[socket.address()] = {socket, self->clock().now(), id};
       if (!id.empty()) self->state.ids[id].push_back(socket);
       if (self->state.draining) tell_shutdown(self, socket);  // connected just as the drain began
       arm_sweep(self);
     },
-    [self](disconnect_atom, const std::string& id) {
-      if (auto it = self->state.ids.find(id); it != self->state.ids.end())
-        for (auto& socket : it->second) self->send(socket, shutdown_atom::value, std::uint16_t{1001}, std::string{"disconnect"});
+    [self](const disconnect_socket_id& msg) {
+      if (auto it = self->state.ids.find(msg.id); it != self->state.ids.end())
+        for (auto& socket : it->second) self->send(socket, close_socket{1001, "disconnect"});
     },
-    [self](activity_atom) {
+    [self](socket_activity) {
       auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
       if (auto it = self->state.sockets.find(from); it != self->state.sockets.end())
         it->second.last_report = self->clock().now();
     },
-    [self](sweep_atom) {
+    [self](sweep_tick) {
       auto& st = self->state;
       st.sweeping = false;
       auto now = self->clock().now();
       // Suspects only: the socket knows its true last activity and decides itself.
       for (auto& [_, e] : st.sockets)
-        if (now - e.last_report >= st.timeout) self->send(e.socket, idle_check_atom::value);
+        if (now - e.last_report >= st.timeout) self->send(e.socket, idle_check{});
       arm_sweep(self);
     },
-    [self](shutdown_atom, std::uint16_t code, const std::string& reason, std::uint64_t batch, std::int64_t interval_ms,
-           std::int64_t spread_ms) {
+    [self](const drain_request& req) {
+      auto batch = req.batch;
+      auto interval_ms = req.interval_ms;
+      auto spread_ms = req.spread_ms;
       auto& st = self->state;
       auto generation = st.draining ? st.draining->generation + 1 : 0;
       st.draining.emplace();
       auto& d = *st.draining;
-      d.code = code;
-      d.reason = reason;
+      d.code = req.code;
+      d.reason = req.reason;
       d.generation = generation;
       d.interval = std::chrono::milliseconds{std::max<std::int64_t>(interval_ms, 0)};
       d.pending.reserve(st.sockets.size());
@@ -105,11 +109,11 @@ caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_t
       d.batch = std::max<std::size_t>(d.batch, 1);
       drain_batch(self);
     },
-    [self](drain_next_atom, std::uint64_t generation) {
+    [self](drain_next next) {
       auto& st = self->state;
-      if (st.draining && st.draining->generation == generation) drain_batch(self);
+      if (st.draining && st.draining->generation == next.generation) drain_batch(self);
     },
-    [self](count_atom) -> std::size_t { return self->state.sockets.size(); },
+    [self](socket_count_request) -> std::size_t { return self->state.sockets.size(); },
   };
 }
 

@@ -9,9 +9,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include <caf/actor_clock.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/socket_messages.hpp"
+#include "actors/supervisor_messages.hpp"
 
 namespace chorus::detail {
 

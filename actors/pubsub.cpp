@@ -2,7 +2,7 @@
 
 #include <caf/send.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/topic_messages.hpp"
 
 namespace chorus {
 
@@ -13,7 +13,7 @@ caf::message pubsub::subscribe_message(const std::string& topic, const caf::acto
 }
 
 caf::message pubsub::count_message(const std::string& topic) {
-  return caf::make_message(count_atom::value, topic);
+  return caf::make_message(subscriber_count_request{topic});
 }
 
 void pubsub::subscribe(const std::string& topic, const caf::actor& subscriber) const {
@@ -25,7 +25,7 @@ void pubsub::unsubscribe(const std::string& topic, const caf::actor& subscriber)
 }
 
 void pubsub::unsubscribe_all(const caf::actor& subscriber) const {
-  caf::anon_send(registry_, unsub_all_atom::value, subscriber.address());
+  caf::anon_send(registry_, detail::unsubscribe_all{subscriber.address()});
 }
 
 void pubsub::broadcast(const std::string& topic, const std::string& event, protocol::payload body) const {

@@ -21,31 +21,43 @@ struct pubsub_message {
   protocol::payload body;  // JSON, or bytes (a V2 binary broadcast)
 };
 
-/// CAF serialization (to another node, or any CAF serializer): JSON crosses as its text,
-/// bytes as bytes; text is parsed back with the wire's depth limit.
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, pubsub_message& x) {
+namespace detail {
+
+/// Inspects a message whose fields are `fields...` followed by a payload: JSON crosses
+/// as its text, bytes as bytes; text is parsed back with the wire's depth limit (what
+/// arrives from another node is as untrusted as what arrives from a client).
+template <class Inspector, class... Fields>
+typename Inspector::result_type inspect_with_payload(Inspector& f, const char* type_name, protocol::payload& body,
+                                                     Fields&... fields) {
   std::uint8_t is_bytes = 0;
   std::string data;
   if constexpr (Inspector::reads_state) {
-    if (auto* bytes = std::get_if<protocol::binary>(&x.body)) {
+    if (auto* bytes = std::get_if<protocol::binary>(&body)) {
       is_bytes = 1;
       data = bytes->bytes;
     } else {
-      data = std::get<protocol::json>(x.body).dump();
+      data = std::get<protocol::json>(body).dump();
     }
   }
   auto rebuild = caf::meta::load_callback([&]() -> caf::error {
     if (is_bytes) {
-      x.body = protocol::binary{std::move(data)};
+      body = protocol::binary{std::move(data)};
       return caf::none;
     }
     auto parsed = protocol::parse_json(data);
     if (!parsed) return caf::make_error(caf::sec::invalid_argument, parsed.error().detail);
-    x.body = std::move(*parsed);
+    body = std::move(*parsed);
     return caf::none;
   });
-  return f(caf::meta::type_name("chorus.pubsub_message"), x.topic, x.event, is_bytes, data, rebuild);
+  return f(caf::meta::type_name(type_name), fields..., is_bytes, data, rebuild);
+}
+
+} // namespace detail
+
+/// CAF serialization (to another node, or any CAF serializer).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pubsub_message& x) {
+  return detail::inspect_with_payload(f, "chorus.pubsub_message", x.body, x.topic, x.event);
 }
 
 } // namespace chorus

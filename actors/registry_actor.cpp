@@ -55,18 +55,19 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
       ++it->second.forwarded;
       rp.delegate(it->second.actor, std::move(req));  // the topic answers the requester
     },
-    [self](retire_atom, const std::string& topic, std::uint64_t seen) {
+    [self](const retire_request& req) {
+      const auto& topic = req.topic;
       auto it = self->state.topics.find(topic);
       auto sender = caf::actor_cast<caf::actor>(self->current_sender());
       if (it == self->state.topics.end() || it->second.actor != sender) return;
-      if (it->second.forwarded != seen) return;  // a subscribe is on its way: stay alive
+      if (it->second.forwarded != req.seen) return;  // a subscribe is on its way: stay alive
       self->demonitor(it->second.actor);
-      self->send(it->second.actor, retire_atom::value);
+      self->send(it->second.actor, retire_topic{});
       erase_topic(self, topic);
     },
     [self](broadcast_request& msg) {
       // Phoenix: "disconnect" broadcast to a socket id closes those connections.
-      if (is_socket_disconnect(msg)) self->send(self->state.supervisor, disconnect_atom::value, msg.topic);
+      if (is_socket_disconnect(msg)) self->send(self->state.supervisor, disconnect_socket_id{msg.topic});
       if (auto it = self->state.topics.find(msg.topic); it != self->state.topics.end())
         self->send(it->second.actor, std::move(msg));
     },
@@ -74,16 +75,16 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
       if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())
         self->send(it->second.actor, std::move(req));
     },
-    [self](unsub_all_atom, caf::actor_addr owner) {
-      for (auto& [_, slot] : self->state.topics) self->send(slot.actor, unsub_all_atom::value, owner);
+    [self](const unsubscribe_all& req) {
+      for (auto& [_, slot] : self->state.topics) self->send(slot.actor, req);
     },
-    [self](count_atom, const std::string& topic) {
+    [self](subscriber_count_request& req) {
       auto rp = self->make_response_promise();
-      auto it = self->state.topics.find(topic);
+      auto it = self->state.topics.find(req.topic);
       if (it == self->state.topics.end()) rp.deliver(std::size_t{0});
-      else rp.delegate(it->second.actor, count_atom::value);
+      else rp.delegate(it->second.actor, std::move(req));
     },
-    [self](topics_atom) -> std::size_t { return self->state.topics.size(); },
+    [self](topic_count_request) -> std::size_t { return self->state.topics.size(); },
   };
 }
 

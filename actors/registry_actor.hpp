@@ -6,9 +6,13 @@
 #include <string>
 #include <unordered_map>
 
+#include <caf/actor_clock.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/registry_messages.hpp"
+#include "actors/supervisor_messages.hpp"
+#include "actors/topic_messages.hpp"
 #include "actors/runtime_stats.hpp"
 
 namespace chorus::detail {

@@ -56,7 +56,7 @@ caf::actor runtime::open(connection_ptr conn, connect_info info, protocol::seria
   ctx->registry = registry_;
   ctx->stats = stats_;
   auto actor = sys_.spawn(socket_actor, std::move(ctx), supervisor_, std::move(done));
-  caf::anon_send(actor, detail::start_atom::value);
+  caf::anon_send(actor, detail::start_socket{});
   return actor;
 }
 
@@ -68,7 +68,7 @@ void socket_link::deliver(std::string data, bool binary) const {
   caf::anon_send(impl_->actor, detail::inbound_frame{std::move(data), binary});
 }
 
-void socket_link::transport_closed() const { caf::anon_send(impl_->actor, detail::closed_atom::value); }
+void socket_link::transport_closed() const { caf::anon_send(impl_->actor, detail::transport_closed{}); }
 
 socket_link runtime::open_socket(connection_ptr conn, connect_info info, protocol::serializer ser,
                                  connected_callback done) {
@@ -77,8 +77,9 @@ socket_link runtime::open_socket(connection_ptr conn, connect_info info, protoco
 }
 
 void runtime::close_all(std::uint16_t code, const std::string& reason, drain_pacing pacing) {
-  caf::anon_send(supervisor_, detail::shutdown_atom::value, code, reason, static_cast<std::uint64_t>(pacing.batch),
-                 static_cast<std::int64_t>(pacing.interval.count()), static_cast<std::int64_t>(pacing.spread.count()));
+  caf::anon_send(supervisor_, detail::drain_request{code, reason, static_cast<std::uint64_t>(pacing.batch),
+                                                    static_cast<std::int64_t>(pacing.interval.count()),
+                                                    static_cast<std::int64_t>(pacing.spread.count())});
 }
 
 void runtime::stop() {

@@ -26,7 +26,7 @@ public:
   /// Spawns the socket actor for a new connection and runs the connect callback;
   /// `done` is called once from an actor thread. Then deliver frames with
   /// anon_send(actor, detail::inbound_frame{...}) and the transport's end with
-  /// anon_send(actor, detail::closed_atom::value). Keep the returned handle while the
+  /// anon_send(actor, detail::transport_closed{}). Keep the returned handle while the
   /// connection lives: an actor nobody references is stopped by CAF.
   caf::actor open(connection_ptr conn, connect_info info, protocol::serializer ser, connected_callback done);
 

@@ -46,7 +46,7 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   tokens = ctx->config->rate_limit_burst;
   ctx->stats->connections.fetch_add(1);
   ctx->stats->connections_total.fetch_add(1);
-  self->send(supervisor, register_atom::value, caf::actor{self}, result.id());
+  self->send(supervisor, register_socket{caf::actor{self}, result.id()});
   on_connected(true, 0);
 }
 
@@ -57,7 +57,7 @@ void socket_actor_state::on_frame(inbound_frame& frame) {
   // Report at most about twice per window: the supervisor only needs to know we live.
   if (now - last_report >= ctx->config->heartbeat_timeout() / 2) {
     last_report = now;
-    self->send(supervisor, activity_atom::value);
+    self->send(supervisor, socket_activity{});
   }
   auto decoded = protocol::decode_frame(ctx->ser, frame.binary, frame.data, ctx->config->max_json_depth);
   if (!decoded) {
@@ -95,7 +95,7 @@ void socket_actor_state::on_idle_check() {
     close(1001, "heartbeat timeout");
   } else {
     last_report = now;
-    self->send(supervisor, activity_atom::value);
+    self->send(supervisor, socket_activity{});
   }
 }
 
@@ -121,7 +121,7 @@ caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
   // The socket must outlive a misbehaving message rather than die on it.
   self->set_default_handler(caf::drop);
   return {
-    [self](start_atom) { self->state.start(); },
+    [self](start_socket) { self->state.start(); },
     [self](connect_resolution& r) { self->state.finish_connect(r.result); },
     [self](inbound_frame& frame) {
       self->state.on_frame(frame);
@@ -130,9 +130,9 @@ caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
     [self](socket_call& call) {
       if (self->state.open) call.fn(self->state);
     },
-    [self](idle_check_atom) { self->state.on_idle_check(); },
-    [self](closed_atom) { self->state.close(0, ""); },  // the transport is already gone
-    [self](shutdown_atom, std::uint16_t code, const std::string& reason) { self->state.close(code, reason); },
+    [self](idle_check) { self->state.on_idle_check(); },
+    [self](transport_closed) { self->state.close(0, ""); },  // the transport is already gone
+    [self](const close_socket& msg) { self->state.close(msg.code, msg.reason); },
   };
 }
 

@@ -11,10 +11,15 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor_clock.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/log.hpp"
-#include "actors/messages.hpp"
+#include "actors/limit_error.hpp"
+#include "actors/socket_messages.hpp"
+#include "actors/supervisor_messages.hpp"
+#include "actors/topic_messages.hpp"
 #include "actors/endpoint.hpp"
 #include "actors/socket_context.hpp"
 

@@ -57,7 +57,7 @@ void remove_where(self_ptr self, auto pred) {
   subs.erase(std::remove_if(subs.begin(), subs.end(), pred), subs.end());
   self->state.lists_stale = true;
   if (subs.empty())  // ask to retire; the registry decides (a subscribe may be in flight)
-    self->send(self->state.registry, retire_atom::value, self->state.topic, self->state.subscribes_seen);
+    self->send(self->state.registry, retire_request{self->state.topic, self->state.subscribes_seen});
 }
 
 } // namespace
@@ -114,7 +114,7 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
       }
       if (ok) return caf::actor{self};
       log_line(log_level::warn, "topic", st.topic + ": subscriber limit reached");
-      if (st.subscribers.empty()) self->send(st.registry, retire_atom::value, st.topic, st.subscribes_seen);
+      if (st.subscribers.empty()) self->send(st.registry, retire_request{st.topic, st.subscribes_seen});
       return make_error(limit_error::subscriber_limit_reached);
     },
     [self](unsubscribe_request& req) {
@@ -122,8 +122,8 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
         return s.owner.address() == req.owner && (req.id == 0 || s.id == req.id);
       });
     },
-    [self](unsub_all_atom, caf::actor_addr owner) {
-      remove_where(self, [&](const subscriber& s) { return s.owner.address() == owner; });
+    [self](const unsubscribe_all& req) {
+      remove_where(self, [&](const subscriber& s) { return s.owner.address() == req.owner; });
     },
     [self](broadcast_request& msg) {
       auto& st = self->state;
@@ -144,8 +144,8 @@ caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
       for (auto& list : st.lists)
         if (auto frame = cache.get(list.ser)) list.group->deliver(std::move(frame), list.members, skip);
     },
-    [self](count_atom) -> std::size_t { return self->state.subscribers.size(); },
-    [self](retire_atom) { self->quit(); },  // the registry's go-ahead
+    [self](const subscriber_count_request&) -> std::size_t { return self->state.subscribers.size(); },
+    [self](retire_topic) { self->quit(); },  // the registry's go-ahead
   };
 }
 

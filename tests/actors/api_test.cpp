@@ -324,3 +324,41 @@ TEST_CASE("pubsub_message serializes with CAF: JSON as text, bytes as bytes, dee
   pubsub_message bomb{"room:1", "e", deep};
   CHECK(round_trip(bomb, got));
 }
+
+namespace {
+/// Serializes `in` with CAF's binary serializer and reads it back into a fresh T.
+template <class T>
+T caf_round_trip(caf::actor_system& sys, T in) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{sys, buf};
+  REQUIRE_FALSE(inspect(sink, in));
+  T out{};
+  caf::binary_deserializer source{sys, buf};
+  REQUIRE_FALSE(inspect(source, out));
+  return out;
+}
+} // namespace
+
+TEST_CASE("the actors' value messages serialize with CAF and read back equal") {
+  harness h{};
+  auto& sys = h.system();
+  using namespace chorus::detail;
+  auto frame = caf_round_trip(sys, inbound_frame{std::string{"[\"1\",\"2\",\"t\",\"e\",{}]"}, false});
+  CHECK(frame.data == R"(["1","2","t","e",{}])");
+  auto bin = caf_round_trip(sys, inbound_frame{std::string{"\x00\x01", 2}, true});
+  CHECK((bin.data == std::string{"\x00\x01", 2} && bin.binary));
+  auto close = caf_round_trip(sys, close_socket{1012, "server restart"});
+  CHECK((close.code == 1012 && close.reason == "server restart"));
+  auto drain = caf_round_trip(sys, drain_request{1012, "bye", 500, 50, 2500});
+  CHECK((drain.code == 1012 && drain.reason == "bye" && drain.batch == 500 && drain.interval_ms == 50 &&
+         drain.spread_ms == 2500));
+  auto retire = caf_round_trip(sys, retire_request{"room:1", 7});
+  CHECK((retire.topic == "room:1" && retire.seen == 7));
+  auto bcast = caf_round_trip(sys, broadcast_request{"room:1", "new_msg", json{{"body", "hi"}}, {}});
+  CHECK((bcast.topic == "room:1" && bcast.event == "new_msg" && std::get<json>(bcast.body) == json{{"body", "hi"}}));
+  auto bytes = caf_round_trip(sys, broadcast_request{"room:1", "img", binary{"\x07"}, {}});
+  CHECK(std::get<binary>(bytes.body).bytes == "\x07");
+  CHECK(caf_round_trip(sys, subscriber_count_request{"room:2"}).topic == "room:2");
+  CHECK(caf_round_trip(sys, disconnect_socket_id{"users_socket:42"}).id == "users_socket:42");
+  CHECK(caf_round_trip(sys, drain_next{3}).generation == 3);
+}

@@ -102,7 +102,7 @@ void harness::advance(std::chrono::milliseconds d) {
 }
 
 void harness::disconnect(const client& c) {
-  caf::anon_send(c.actor, detail::closed_atom::value);
+  caf::anon_send(c.actor, detail::transport_closed{});
   run();
 }
 
@@ -120,15 +120,15 @@ T harness::ask(const caf::actor& dest, caf::message msg) {
 }
 
 std::size_t harness::subscriber_count(const std::string& topic) {
-  return ask<std::size_t>(rt_->registry(), caf::make_message(detail::count_atom::value, topic));
+  return ask<std::size_t>(rt_->registry(), caf::make_message(detail::subscriber_count_request{topic}));
 }
 
 std::size_t harness::topic_count() {
-  return ask<std::size_t>(rt_->registry(), caf::make_message(detail::topics_atom::value));
+  return ask<std::size_t>(rt_->registry(), caf::make_message(detail::topic_count_request{}));
 }
 
 std::size_t harness::socket_count() {
-  return ask<std::size_t>(rt_->supervisor(), caf::make_message(detail::count_atom::value));
+  return ask<std::size_t>(rt_->supervisor(), caf::make_message(detail::socket_count_request{}));
 }
 
 } // namespace chorus::testing

@@ -13,7 +13,10 @@
 #include <caf/all.hpp>
 
 #include "actors/log.hpp"
-#include "actors/messages.hpp"
+#include "actors/registry_messages.hpp"
+#include "actors/socket_messages.hpp"
+#include "actors/supervisor_messages.hpp"
+#include "actors/topic_messages.hpp"
 #include "actors/runtime.hpp"
 #include "actors/socket.hpp"
 

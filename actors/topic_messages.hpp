@@ -1,0 +1,93 @@
+#pragma once
+// What a topic actor (one per live topic) is told; the registry forwards most of these.
+// A subscription carries the subscriber's connection and its join reply (shared, local
+// handles): local-only. Unsubscribes, broadcasts and counts are serializable.
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "actors/connection.hpp"
+#include "actors/pubsub_message.hpp"
+#include "protocol/message.hpp"
+
+namespace chorus::detail {
+
+/// A member of a topic: a connection (frames) or an app actor (pubsub_message).
+struct subscriber {
+  caf::actor owner;        // socket actor or app actor; monitored by the topic
+  connection_ptr conn;     // null for app actors
+  protocol::serializer ser = protocol::serializer::v2;
+  std::uint64_t id = 0;    // which subscription of this owner (see unsubscribe_request)
+};
+
+/// socket actor / pubsub → registry → topic actor. The registry delegates it, so a
+/// retiring topic never loses a subscribe that was already on its way. As a request it
+/// is answered with the topic actor, or a limit_error (topic_limit_reached from the
+/// registry, subscriber_limit_reached from the topic); sent one-way, refusals are logged.
+struct subscribe_request {
+  std::string topic;
+  subscriber sub;
+  shared_frame first_frame;  // the join reply: the new member's first frame of this topic
+};
+
+/// Removes the owner's subscription `id` (0 = whichever it has). Ids make a late
+/// unsubscribe harmless when the owner has already subscribed again.
+struct unsubscribe_request {
+  std::string topic;
+  caf::actor_addr owner;
+  std::uint64_t id = 0;
+};
+
+/// Removes every subscription of `owner` (pubsub::unsubscribe_all).
+struct unsubscribe_all {
+  caf::actor_addr owner;
+};
+
+struct broadcast_request {
+  std::string topic;
+  std::string event;
+  protocol::payload body;
+  caf::actor_addr except;  // broadcast_from: this owner is skipped
+};
+
+/// Phoenix: a "disconnect" broadcast to a socket id closes the connections with that id.
+/// The registry applies it; every broadcast path sends such broadcasts there.
+inline bool is_socket_disconnect(const broadcast_request& msg) noexcept { return msg.event == "disconnect"; }
+
+/// How many subscribers a topic has on this node (answered with a std::size_t; the
+/// registry answers 0 for a topic that does not exist).
+struct subscriber_count_request {
+  std::string topic;
+};
+
+/// registry → topic: the go-ahead to stop (see retire_request).
+struct retire_topic {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, unsubscribe_request& x) {
+  return f(caf::meta::type_name("chorus.unsubscribe_request"), x.topic, x.owner, x.id);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, unsubscribe_all& x) {
+  return f(caf::meta::type_name("chorus.unsubscribe_all"), x.owner);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broadcast_request& x) {
+  return inspect_with_payload(f, "chorus.broadcast_request", x.body, x.topic, x.event, x.except);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, subscriber_count_request& x) {
+  return f(caf::meta::type_name("chorus.subscriber_count_request"), x.topic);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, retire_topic&) {
+  return f(caf::meta::type_name("chorus.retire_topic"));
+}
+
+} // namespace chorus::detail
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::subscribe_request)
