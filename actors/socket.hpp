@@ -1,8 +1,10 @@
 #pragma once
 // The socket handle app callbacks receive (seed: socket.push / reply / broadcast / ...).
 // It is a cheap copyable value: an app actor may keep one and reply or push later from
-// any thread. Inside the socket actor's callbacks the calls act at once; from elsewhere
-// they are sent to the socket actor, which keeps each channel's frames in order.
+// any thread. The handle a callback receives records its pushes, replies and broadcasts,
+// and the socket actor carries them out, in order, right after the callback returns; a
+// copy (kept, or sent to another actor) sends each call to the socket actor as a message,
+// which keeps each channel's frames in order.
 // A handle does not keep its connection alive: once the connection is gone, sends are
 // dropped and getters return empty values (so app state may hold handles freely).
 #include <memory>
@@ -19,7 +21,9 @@ namespace chorus {
 
 namespace detail {
 struct socket_context;
+struct socket_outbox;
 }
+struct socket_actor_state;
 class pubsub;
 
 using protocol::json;
@@ -28,6 +32,9 @@ using protocol::payload;
 class socket {
 public:
   socket(std::shared_ptr<detail::socket_context> ctx, std::string topic, json join_ref, json ref);
+  /// A copy never records into the callback's outbox: it acts through messages.
+  socket(const socket& other);
+  socket& operator=(const socket& other);
 
   /// Sends [join_ref, null, topic, event, payload] to this connection (dropped if the
   /// channel has ended since). Inside a join callback it is held until the join reply.
@@ -64,12 +71,12 @@ public:
   pubsub bus() const;
 
 private:
-  bool inside_actor() const noexcept;
+  friend struct socket_actor_state;  // hands the callback's handle its outbox
   template <class F>
   void run(F&& fn) const;
 
   std::weak_ptr<detail::socket_context> ctx_;
-  const void* ctx_id_;  // identity only, never dereferenced
+  detail::socket_outbox* outbox_ = nullptr;  // set only while the callback that got this handle runs
   std::string topic_;
   json join_ref_;
   json ref_;

@@ -6,11 +6,6 @@ namespace chorus {
 
 using namespace detail;
 
-socket_actor_state*& current_socket_state() noexcept {
-  thread_local socket_actor_state* current = nullptr;
-  return current;
-}
-
 void socket_actor_state::start() {
   auto addr = self->address();
   ctx->info.resolver_ = [addr](connect_result result) {

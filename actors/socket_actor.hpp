@@ -39,6 +39,13 @@ struct channel_entry {
   std::optional<json> replaced;         // duplicate join: phx_close for this join_ref after the reply
 };
 
+namespace detail {
+/// What the handle given to a channel callback recorded, carried out after it returns.
+struct socket_outbox {
+  std::vector<std::function<void(socket_actor_state&)>> calls;
+};
+} // namespace detail
+
 struct socket_actor_state {
   using self_ptr = caf::stateful_actor<socket_actor_state>*;
   using time_point = caf::actor_clock::time_point;
@@ -88,20 +95,30 @@ struct socket_actor_state {
   void write(protocol::result<protocol::encoded_frame> frame);
   channel_entry* find_channel(std::string_view topic, const json& join_ref);
 
-  /// Runs an app callback with this socket as "current" (so socket handles act
-  /// directly); returns false and logs if it threw.
+  /// Runs an app callback; returns false and logs if it threw.
   template <class F>
   bool run_app_callback(const char* what, F&& fn);
+  /// Runs a channel callback that got `sock`, then carries out what `sock` recorded (also
+  /// when it threw: what it did before the exception stands). False if it threw.
+  template <class F>
+  bool run_channel_callback(const char* what, socket& sock, F&& fn);
 };
 
-/// The socket actor currently running an app callback on this thread, if any.
-socket_actor_state*& current_socket_state() noexcept;
+template <class F>
+bool socket_actor_state::run_channel_callback(const char* what, socket& sock, F&& fn) {
+  detail::socket_outbox box;
+  sock.outbox_ = &box;
+  bool ok = run_app_callback(what, std::forward<F>(fn));
+  sock.outbox_ = nullptr;
+  for (auto& call : box.calls) {
+    if (!open) break;
+    call(*this);
+  }
+  return ok;
+}
 
 template <class F>
 bool socket_actor_state::run_app_callback(const char* what, F&& fn) {
-  auto& current = current_socket_state();
-  auto* outer = current;
-  current = this;
   bool ok = true;
   std::string error;
   try {
@@ -113,7 +130,6 @@ bool socket_actor_state::run_app_callback(const char* what, F&& fn) {
     ok = false;
     error = "unknown exception";
   }
-  current = outer;
   if (!ok) log_line(log_level::warn, "socket", std::string{what} + " threw: " + error);
   return ok;
 }

@@ -76,7 +76,7 @@ void socket_actor_state::on_join(protocol::message& msg) {
     socket sock{ctx, msg.topic, join_ref, msg.ref};
     const json* body = std::get_if<json>(&msg.body);
     static const json empty = json::object();
-    crashed = !run_app_callback("join callback", [&] { result = def->join(body ? *body : empty, sock); });
+    crashed = !run_channel_callback("join callback", sock, [&] { result = def->join(body ? *body : empty, sock); });
     if (crashed) result = join_result::error({{"reason", "join crashed"}});
   }
   apply_join_result(msg.topic, join_ref, result, crashed ? refusal::join_crashed : refusal::join_rejected);
@@ -149,7 +149,7 @@ void socket_actor_state::on_subscribed(const std::string& topic, std::uint64_t i
   if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, topic)));
   if (taken.def->leave) {  // the app accepted this join, so it hears that it ended
     socket sock{ctx, topic, taken.join_ref, nullptr};
-    run_app_callback("leave callback", [&] { taken.def->leave(sock); });
+    run_channel_callback("leave callback", sock, [&] { taken.def->leave(sock); });
   }
   release_held(std::move(taken.held));
 }
@@ -181,7 +181,7 @@ void socket_actor_state::on_event(protocol::message& msg) {
     return;
   }
   socket sock{ctx, msg.topic, join_ref, msg.ref};
-  if (!run_app_callback("event handler", [&] { handler->handler(msg.body, sock); })) {
+  if (!run_channel_callback("event handler", sock, [&] { handler->handler(msg.body, sock); })) {
     ctx->stats->count(refusal::handler_crashed);
     if (find_channel(msg.topic, join_ref)) {
       write(make_shared_frame(protocol::encode_error(ctx->ser, join_ref, msg.topic)));
@@ -204,7 +204,7 @@ void socket_actor_state::end_channel(const std::string& topic) {
   // (a subscribe still travelling is taken back when its reply arrives: on_subscribed)
   if (entry.state != channel_entry::phase::deciding && entry.def->leave) {
     socket sock{ctx, topic, entry.join_ref, nullptr};
-    run_app_callback("leave callback", [&] { entry.def->leave(sock); });
+    run_channel_callback("leave callback", sock, [&] { entry.def->leave(sock); });
   }
 }
 

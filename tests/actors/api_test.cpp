@@ -362,3 +362,39 @@ TEST_CASE("the actors' value messages serialize with CAF and read back equal") {
   CHECK(caf_round_trip(sys, disconnect_socket_id{"users_socket:42"}).id == "users_socket:42");
   CHECK(caf_round_trip(sys, drain_next{3}).generation == 3);
 }
+
+TEST_CASE("a callback's handle acts after the callback, in call order; a copy acts through a message") {
+  auto kept = std::make_shared<std::vector<socket>>();
+  channel_config cfg;
+  cfg.channels.push_back({.topic_pattern = "room:*",
+                          .handlers = {
+                            {"work", [kept](const payload&, socket& s) {
+                              auto copy = s;             // acts through the socket actor's mailbox
+                              copy.push("from_copy", json::object());
+                              s.push("first", json::object());
+                              s.reply("ok", json{{"n", 1}});
+                              s.broadcast("third", json::object());
+                              kept->push_back(s);
+                            }},
+                            {"fail", [](const payload&, socket& s) {
+                              s.push("before_crash", json::object());
+                              throw std::runtime_error("boom");
+                            }},
+                          }});
+  harness h{cfg};
+  auto c = h.connect();
+  h.send(c, R"(["1","1","room:1","phx_join",{}])");
+  c.conn->take();
+  h.send(c, R"(["1","2","room:1","work",{}])");
+  CHECK(c.conn->take() == strings{R"(["1",null,"room:1","first",{}])",
+                                  R"(["1","2","room:1","phx_reply",{"response":{"n":1},"status":"ok"}])",
+                                  R"(["1",null,"room:1","from_copy",{}])",
+                                  R"([null,null,"room:1","third",{}])"});
+  kept->front().push("later", json{{"k", true}});  // a kept handle, used from outside
+  h.run();
+  CHECK(c.conn->take() == strings{R"(["1",null,"room:1","later",{"k":true}])"});
+  // What a handler did before it threw still happens, then the channel ends.
+  h.send(c, R"(["1","3","room:1","fail",{}])");
+  CHECK(c.conn->take() == strings{R"(["1",null,"room:1","before_crash",{}])",
+                                  R"(["1","1","room:1","phx_error",{"reason":"channel_crash"}])"});
+}
