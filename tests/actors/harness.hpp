@@ -1,42 +1,23 @@
 #pragma once
-// Deterministic harness for the channel actors: a CAF system on the test_coordinator
-// (simulated time, no threads), a runtime, and fake connections that record what the
-// actors write. Tests read like the protocol: frame in, frames out, exact strings.
+// chorus's own actor tests: chorus::testing's fixture (deterministic scheduler, simulated
+// time, fake connections) plus raw-frame access and shuffled interleavings, so tests read
+// like the protocol: frame in, frames out, exact strings.
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <random>
 #include <string>
 #include <utility>
-#include <vector>
 
-#include <caf/all.hpp>
+#include <caf/all.hpp>  // (tests only: they spawn and inspect actors of every kind)
 
 #include "actors/log.hpp"
 #include "actors/registry_messages.hpp"
+#include "actors/socket.hpp"
 #include "actors/socket_messages.hpp"
 #include "actors/supervisor_messages.hpp"
 #include "actors/topic_messages.hpp"
-#include "actors/runtime.hpp"
-#include "actors/socket.hpp"
+#include "testing/channel_test.hpp"
 
 namespace chorus::testing {
-
-class fake_connection : public connection {
-public:
-  void send(shared_frame frame) override;
-  void close(std::uint16_t code, std::string reason) override;
-
-  /// Bodies of the frames written since the last take(), in order.
-  std::vector<std::string> take();
-  std::vector<shared_frame> take_frames();
-  std::optional<std::pair<std::uint16_t, std::string>> closed() const;
-
-private:
-  mutable std::mutex mutex_;
-  std::vector<shared_frame> frames_;
-  std::optional<std::pair<std::uint16_t, std::string>> closed_;
-};
 
 struct client {
   std::shared_ptr<fake_connection> conn;
@@ -48,7 +29,6 @@ struct client {
 class harness {
 public:
   explicit harness(channel_config config = {});
-  ~harness();
 
   client connect(protocol::serializer ser = protocol::serializer::v2, connect_info info = {});
   /// Delivers one inbound text frame and runs every actor until idle.
@@ -58,26 +38,24 @@ public:
   void enqueue(const client& c, std::string text);
   /// Runs until idle, picking the next actor at random from the ready ones.
   void run_shuffled(std::mt19937& rng);
-  void run() { sched().run(); }
+  void run() { fixture_.run(); }
   /// Advances simulated time and runs what that triggers.
-  void advance(std::chrono::milliseconds d);
+  void advance(std::chrono::milliseconds d) { fixture_.advance(d); }
   void disconnect(const client& c);
 
   std::size_t subscriber_count(const std::string& topic);
   std::size_t topic_count();
   std::size_t socket_count();
 
-  caf::scheduler::test_coordinator& sched();
-  caf::actor_system& system() { return sys_; }
-  chorus::runtime& rt() { return *rt_; }
+  caf::scheduler::test_coordinator& sched() { return fixture_.scheduler(); }
+  caf::actor_system& system() { return fixture_.system(); }
+  chorus::runtime& rt() { return fixture_.runtime(); }
 
 private:
   template <class T>
   T ask(const caf::actor& dest, caf::message msg);
 
-  caf::actor_system_config cfg_;
-  caf::actor_system sys_;
-  std::unique_ptr<chorus::runtime> rt_;
+  channel_test fixture_;
 };
 
 } // namespace chorus::testing

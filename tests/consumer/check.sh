@@ -20,5 +20,6 @@ for how in installed subproject; do
     echo "chorus built more than its libraries as a subproject"; exit 1
   fi
   cmake --build "$work/$how" -j"$(nproc)"
+  "$work/$how/counter_test"
   COUNTER_APP="$work/$how/counter_app" node --test --test-reporter=spec "$root/tests/consumer/counter_app.test.mjs"
 done
