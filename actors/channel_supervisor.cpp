@@ -2,12 +2,18 @@
 
 #include <algorithm>
 
+#include <caf/send.hpp>
+
 #include "actors/log.hpp"
 
 namespace chorus::detail {
 
+// A statically typed actor may send() only to statically typed actors (CAF 0.17), and
+// socket actors are dynamically typed: what goes to them is sent anonymously (they never
+// answer the supervisor).
+
 namespace {
-using self_ptr = caf::stateful_actor<supervisor_state>*;
+using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
 void arm_sweep(self_ptr self) {
   if (self->state.sweeping || self->state.sockets.empty()) return;
@@ -17,7 +23,7 @@ void arm_sweep(self_ptr self) {
 
 void tell_shutdown(self_ptr self, const caf::actor& socket) {
   const auto& d = *self->state.draining;
-  self->send(socket, close_socket{d.code, d.reason});
+  caf::anon_send(socket, close_socket{d.code, d.reason});
 }
 
 /// Tells the next batch of a drain; arms the timer for the one after.
@@ -40,7 +46,7 @@ std::chrono::milliseconds sweep_period(std::chrono::seconds timeout) {
   return std::max(quarter, std::chrono::milliseconds{250});
 }
 
-caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_timeout) {
+supervisor_actor::behavior_type channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_timeout) {
   self->state.timeout = heartbeat_timeout;
   // An error message must not stop the supervisor (CAF's default error handler would).
   self->set_error_handler([self](caf::error& err) {
@@ -69,7 +75,7 @@ caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_t
     },
     [self](const disconnect_socket_id& msg) {
       if (auto it = self->state.ids.find(msg.id); it != self->state.ids.end())
-        for (auto& socket : it->second) self->send(socket, close_socket{1001, "disconnect"});
+        for (auto& socket : it->second) caf::anon_send(socket, close_socket{1001, "disconnect"});
     },
     [self](socket_activity) {
       auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
@@ -82,7 +88,7 @@ caf::behavior channel_supervisor(self_ptr self, std::chrono::seconds heartbeat_t
       auto now = self->clock().now();
       // Suspects only: the socket knows its true last activity and decides itself.
       for (auto& [_, e] : st.sockets)
-        if (now - e.last_report >= st.timeout) self->send(e.socket, idle_check{});
+        if (now - e.last_report >= st.timeout) caf::anon_send(e.socket, idle_check{});
       arm_sweep(self);
     },
     [self](const drain_request& req) {

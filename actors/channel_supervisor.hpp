@@ -12,6 +12,7 @@
 #include <caf/actor_clock.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/socket_messages.hpp"
 #include "actors/supervisor_messages.hpp"
@@ -44,8 +45,8 @@ struct supervisor_state {
   static inline const char* name = "chorus.supervisor";
 };
 
-caf::behavior channel_supervisor(caf::stateful_actor<supervisor_state>* self,
-                                 std::chrono::seconds heartbeat_timeout);
+supervisor_actor::behavior_type channel_supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
+                                                   std::chrono::seconds heartbeat_timeout);
 
 /// Sweep period: a silent socket is closed between `timeout` and `timeout + period`.
 std::chrono::milliseconds sweep_period(std::chrono::seconds timeout);

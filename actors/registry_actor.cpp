@@ -14,7 +14,7 @@ void erase_topic(self_ptr self, const std::string& topic) {
 } // namespace
 
 caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
-                             std::shared_ptr<runtime_stats> stats, caf::actor supervisor) {
+                             std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor) {
   self->state.supervisor = std::move(supervisor);
   self->state.max_topics = max_topics;
   self->state.max_subscribers = max_subscribers;

@@ -26,11 +26,11 @@ struct registry_state {
   std::size_t max_topics = 0;
   std::size_t max_subscribers = 0;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
-  caf::actor supervisor;  // owns the socket-id index ("disconnect" broadcasts)
+  supervisor_actor supervisor;  // owns the socket-id index ("disconnect" broadcasts)
   static inline const char* name = "chorus.registry";
 };
 
 caf::behavior registry_actor(caf::stateful_actor<registry_state>* self, std::size_t max_topics,
-                             std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats, caf::actor supervisor);
+                             std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor);
 
 } // namespace chorus::detail

@@ -12,6 +12,7 @@
 #include "actors/endpoint.hpp"
 #include "actors/pubsub.hpp"
 #include "actors/runtime_stats.hpp"
+#include "actors/supervisor_messages.hpp"
 
 namespace chorus {
 
@@ -49,7 +50,7 @@ public:
   pubsub bus() const { return pubsub{registry_}; }
   runtime_stats& stats() noexcept override { return *stats_; }
   const channel_config& config() const noexcept { return *config_; }
-  const caf::actor& supervisor() const noexcept { return supervisor_; }
+  const detail::supervisor_actor& supervisor() const noexcept { return supervisor_; }
   const caf::actor& registry() const noexcept { return registry_; }
 
 private:
@@ -58,7 +59,7 @@ private:
   std::atomic<bool> opened_{false};
   std::shared_ptr<runtime_stats> stats_;  // shared with every actor, which may outlive us
   caf::actor registry_;
-  caf::actor supervisor_;
+  detail::supervisor_actor supervisor_;
 };
 
 } // namespace chorus

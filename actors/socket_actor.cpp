@@ -105,7 +105,7 @@ void socket_actor_state::close(std::uint16_t code, const std::string& reason) {
 }
 
 caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
-                           std::shared_ptr<socket_context> ctx, caf::actor supervisor,
+                           std::shared_ptr<socket_context> ctx, supervisor_actor supervisor,
                            connected_callback on_connected) {
   auto& st = self->state;
   st.self = self;

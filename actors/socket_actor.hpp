@@ -52,7 +52,7 @@ struct socket_actor_state {
 
   self_ptr self = nullptr;
   std::shared_ptr<detail::socket_context> ctx;
-  caf::actor supervisor;
+  detail::supervisor_actor supervisor;
   connected_callback on_connected;
   bool connected = false;
   bool open = true;
@@ -135,7 +135,7 @@ bool socket_actor_state::run_app_callback(const char* what, F&& fn) {
 }
 
 caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
-                           std::shared_ptr<detail::socket_context> ctx, caf::actor supervisor,
+                           std::shared_ptr<detail::socket_context> ctx, detail::supervisor_actor supervisor,
                            connected_callback on_connected);
 
 } // namespace chorus

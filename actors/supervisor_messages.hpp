@@ -3,8 +3,12 @@
 #include <cstdint>
 #include <string>
 
+#include <cstddef>
+
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace chorus::detail {
 
@@ -36,6 +40,12 @@ struct disconnect_socket_id {
 };
 /// How many sockets the node has (answered with a std::size_t).
 struct socket_count_request {};
+
+/// The supervisor's interface: what it takes and what it answers.
+using supervisor_actor = caf::typed_actor<caf::reacts_to<register_socket>, caf::reacts_to<socket_activity>,
+                                          caf::reacts_to<sweep_tick>, caf::reacts_to<drain_request>,
+                                          caf::reacts_to<drain_next>, caf::reacts_to<disconnect_socket_id>,
+                                          caf::replies_to<socket_count_request>::with<std::size_t>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_socket& x) {

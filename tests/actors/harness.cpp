@@ -72,7 +72,7 @@ std::size_t harness::topic_count() {
 }
 
 std::size_t harness::socket_count() {
-  return ask<std::size_t>(rt().supervisor(), caf::make_message(detail::socket_count_request{}));
+  return ask<std::size_t>(caf::actor_cast<caf::actor>(rt().supervisor()), caf::make_message(detail::socket_count_request{}));
 }
 
 } // namespace chorus::testing
