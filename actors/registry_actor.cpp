@@ -1,20 +1,26 @@
 #include "actors/registry_actor.hpp"
 
+#include <caf/send.hpp>
+
 #include "actors/log.hpp"
 #include "actors/topic_actor.hpp"
 
 namespace chorus::detail {
 
+// A statically typed actor may send() only to statically typed actors (CAF 0.17); topic
+// actors are dynamically typed, so what the registry forwards to them goes out with
+// anon_send (a topic never answers the registry for those) or as a delegated request.
+
 namespace {
-using self_ptr = caf::stateful_actor<registry_state>*;
+using self_ptr = registry_actor::stateful_pointer<registry_state>;
 
 void erase_topic(self_ptr self, const std::string& topic) {
   if (self->state.topics.erase(topic) > 0) self->state.stats->topics.fetch_sub(1);
 }
 } // namespace
 
-caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
-                             std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor) {
+registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
+                                       std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor) {
   self->state.supervisor = std::move(supervisor);
   self->state.max_topics = max_topics;
   self->state.max_subscribers = max_subscribers;
@@ -37,23 +43,24 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
     self->quit(msg.reason);
   });
   return {
-    [self](subscribe_request& req) {
+    [self](subscribe_request& req) -> caf::typed_response_promise<caf::actor> {
       auto& st = self->state;
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<caf::actor>();
       auto it = st.topics.find(req.topic);
       if (it == st.topics.end()) {
         if (st.topics.size() >= st.max_topics) {
           log_line(log_level::warn, "registry", req.topic + ": topic limit reached");
           rp.deliver(make_error(limit_error::topic_limit_reached));  // (nothing when sent one-way)
-          return;
+          return rp;
         }
-        auto topic = self->spawn(topic_actor, req.topic, caf::actor{self}, st.max_subscribers, st.stats);
+        auto topic = self->spawn(topic_actor, req.topic, registry_actor{self}, st.max_subscribers, st.stats);
         self->monitor(topic);
         it = st.topics.emplace(req.topic, registry_state::slot{topic, 0}).first;
         st.stats->topics.fetch_add(1);
       }
       ++it->second.forwarded;
       rp.delegate(it->second.actor, std::move(req));  // the topic answers the requester
+      return rp;
     },
     [self](const retire_request& req) {
       const auto& topic = req.topic;
@@ -62,27 +69,28 @@ caf::behavior registry_actor(self_ptr self, std::size_t max_topics, std::size_t 
       if (it == self->state.topics.end() || it->second.actor != sender) return;
       if (it->second.forwarded != req.seen) return;  // a subscribe is on its way: stay alive
       self->demonitor(it->second.actor);
-      self->send(it->second.actor, retire_topic{});
+      caf::anon_send(it->second.actor, retire_topic{});
       erase_topic(self, topic);
     },
     [self](broadcast_request& msg) {
       // Phoenix: "disconnect" broadcast to a socket id closes those connections.
       if (is_socket_disconnect(msg)) self->send(self->state.supervisor, disconnect_socket_id{msg.topic});
       if (auto it = self->state.topics.find(msg.topic); it != self->state.topics.end())
-        self->send(it->second.actor, std::move(msg));
+        caf::anon_send(it->second.actor, std::move(msg));
     },
     [self](unsubscribe_request& req) {
       if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())
-        self->send(it->second.actor, std::move(req));
+        caf::anon_send(it->second.actor, std::move(req));
     },
     [self](const unsubscribe_all& req) {
-      for (auto& [_, slot] : self->state.topics) self->send(slot.actor, req);
+      for (auto& [_, slot] : self->state.topics) caf::anon_send(slot.actor, req);
     },
-    [self](subscriber_count_request& req) {
-      auto rp = self->make_response_promise();
+    [self](subscriber_count_request& req) -> caf::typed_response_promise<std::size_t> {
+      auto rp = self->make_response_promise<std::size_t>();
       auto it = self->state.topics.find(req.topic);
       if (it == self->state.topics.end()) rp.deliver(std::size_t{0});
       else rp.delegate(it->second.actor, std::move(req));
+      return rp;
     },
     [self](topic_count_request) -> std::size_t { return self->state.topics.size(); },
   };

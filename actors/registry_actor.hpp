@@ -9,6 +9,7 @@
 #include <caf/actor_clock.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/registry_messages.hpp"
 #include "actors/supervisor_messages.hpp"
@@ -30,7 +31,8 @@ struct registry_state {
   static inline const char* name = "chorus.registry";
 };
 
-caf::behavior registry_actor(caf::stateful_actor<registry_state>* self, std::size_t max_topics,
-                             std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor);
+registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry_state> self, std::size_t max_topics,
+                                       std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats,
+                                       supervisor_actor supervisor);
 
 } // namespace chorus::detail

@@ -4,7 +4,12 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/topic_messages.hpp"
 
 namespace chorus::detail {
 
@@ -17,6 +22,14 @@ struct retire_request {
 
 /// How many topics live on this node (answered with a std::size_t).
 struct topic_count_request {};
+
+/// The registry's interface: subscribes are answered with the topic actor (or a
+/// limit_error), counts with a number; the rest is one-way.
+using registry_actor = caf::typed_actor<caf::replies_to<subscribe_request>::with<caf::actor>,
+                                        caf::reacts_to<unsubscribe_request>, caf::reacts_to<unsubscribe_all>,
+                                        caf::reacts_to<broadcast_request>, caf::reacts_to<retire_request>,
+                                        caf::replies_to<subscriber_count_request>::with<std::size_t>,
+                                        caf::replies_to<topic_count_request>::with<std::size_t>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, retire_request& x) {

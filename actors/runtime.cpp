@@ -28,7 +28,7 @@ runtime::runtime(caf::actor_system& sys, channel_config config)
   validate(config);
   config_ = std::make_shared<channel_config>(std::move(config));
   supervisor_ = sys_.spawn(detail::channel_supervisor, config_->heartbeat_timeout());
-  registry_ = sys_.spawn(detail::registry_actor, config_->max_topics, config_->max_subscribers, stats_,
+  registry_ = sys_.spawn(detail::registry, config_->max_topics, config_->max_subscribers, stats_,
                          supervisor_);
 }
 

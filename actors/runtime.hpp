@@ -12,6 +12,7 @@
 #include "actors/endpoint.hpp"
 #include "actors/pubsub.hpp"
 #include "actors/runtime_stats.hpp"
+#include "actors/registry_messages.hpp"
 #include "actors/supervisor_messages.hpp"
 
 namespace chorus {
@@ -47,18 +48,18 @@ public:
   void add_channel(channel_def def);
   void set_connect(connect_callback connect);
 
-  pubsub bus() const { return pubsub{registry_}; }
+  pubsub bus() const { return pubsub{caf::actor_cast<caf::actor>(registry_)}; }
   runtime_stats& stats() noexcept override { return *stats_; }
   const channel_config& config() const noexcept { return *config_; }
   const detail::supervisor_actor& supervisor() const noexcept { return supervisor_; }
-  const caf::actor& registry() const noexcept { return registry_; }
+  const detail::registry_actor& registry() const noexcept { return registry_; }
 
 private:
   caf::actor_system& sys_;
   std::shared_ptr<channel_config> config_;  // read-only once `opened_`
   std::atomic<bool> opened_{false};
   std::shared_ptr<runtime_stats> stats_;  // shared with every actor, which may outlive us
-  caf::actor registry_;
+  detail::registry_actor registry_;
   detail::supervisor_actor supervisor_;
 };
 

@@ -104,7 +104,7 @@ bool socket::is_joined(std::string_view topic) const {
 
 pubsub socket::bus() const {
   auto ctx = ctx_.lock();
-  return pubsub{ctx ? ctx->registry : caf::actor{}};
+  return pubsub{ctx ? caf::actor_cast<caf::actor>(ctx->registry) : caf::actor{}};
 }
 
 caf::actor socket::actor() const {

@@ -13,6 +13,7 @@
 #include "actors/channel_config.hpp"
 #include "actors/connection.hpp"
 #include "actors/connect.hpp"
+#include "actors/registry_messages.hpp"
 #include "actors/runtime_stats.hpp"
 
 namespace chorus::detail {
@@ -23,7 +24,7 @@ struct socket_context {
   protocol::serializer ser = protocol::serializer::v2;
   connect_info info;
   std::shared_ptr<const channel_config> config;
-  caf::actor registry;
+  detail::registry_actor registry;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
 
   mutable std::mutex mutex;

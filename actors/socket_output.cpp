@@ -57,7 +57,8 @@ void socket_actor_state::broadcast(const std::string& topic, std::string_view ev
   // socket-id rule, whoever broadcasts. (The registry forwards it to the topic after
   // this socket's earlier direct broadcasts, so their order holds.)
   bool direct = it != channels.end() && it->second.topic_actor && !is_socket_disconnect(req);
-  self->send(direct ? it->second.topic_actor : ctx->registry, std::move(req));
+  if (direct) self->send(it->second.topic_actor, std::move(req));
+  else self->send(ctx->registry, std::move(req));
 }
 
 } // namespace chorus

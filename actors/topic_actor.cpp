@@ -62,7 +62,7 @@ void remove_where(self_ptr self, auto pred) {
 
 } // namespace
 
-caf::behavior topic_actor(self_ptr self, std::string topic, caf::actor registry,
+caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor registry,
                           std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats) {
   auto& st = self->state;
   st.topic = std::move(topic);

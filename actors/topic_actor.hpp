@@ -27,7 +27,7 @@ struct member_list {
 
 struct topic_state {
   std::string topic;
-  caf::actor registry;
+  registry_actor registry;
   std::size_t max_subscribers = 0;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
   std::vector<subscriber> subscribers;
@@ -39,6 +39,6 @@ struct topic_state {
 };
 
 caf::behavior topic_actor(caf::stateful_actor<topic_state>* self, std::string topic,
-                          caf::actor registry, std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats);
+                          registry_actor registry, std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats);
 
 } // namespace chorus::detail

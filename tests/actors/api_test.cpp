@@ -249,7 +249,7 @@ TEST_CASE("an error message sent to the registry or the supervisor is logged, no
   channel_config cfg;
   cfg.channels.push_back({.topic_pattern = "room:*"});
   harness h{cfg};
-  caf::anon_send(h.rt().registry(), caf::make_error(caf::sec::unexpected_message));
+  caf::anon_send(caf::actor_cast<caf::actor>(h.rt().registry()), caf::make_error(caf::sec::unexpected_message));
   // (the supervisor's typed interface refuses this at compile time; a bounced error can still come)
   caf::anon_send(caf::actor_cast<caf::actor>(h.rt().supervisor()), caf::make_error(caf::sec::unexpected_message));
   h.run();

@@ -64,11 +64,11 @@ T harness::ask(const caf::actor& dest, caf::message msg) {
 }
 
 std::size_t harness::subscriber_count(const std::string& topic) {
-  return ask<std::size_t>(rt().registry(), caf::make_message(detail::subscriber_count_request{topic}));
+  return ask<std::size_t>(caf::actor_cast<caf::actor>(rt().registry()), caf::make_message(detail::subscriber_count_request{topic}));
 }
 
 std::size_t harness::topic_count() {
-  return ask<std::size_t>(rt().registry(), caf::make_message(detail::topic_count_request{}));
+  return ask<std::size_t>(caf::actor_cast<caf::actor>(rt().registry()), caf::make_message(detail::topic_count_request{}));
 }
 
 std::size_t harness::socket_count() {
