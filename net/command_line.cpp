@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -22,7 +23,9 @@ setter number(T& out) {
   return [&out](const std::string& v) {
     char* end = nullptr;
     auto n = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0') throw std::invalid_argument("not a number: \"" + v + "\"");
+    if (v.empty() || *end != '\0' || v[0] == '-') throw std::invalid_argument("not a number: \"" + v + "\"");
+    if (n > static_cast<unsigned long long>(std::numeric_limits<T>::max()))
+      throw std::invalid_argument("out of range: \"" + v + "\"");
     out = static_cast<T>(n);
   };
 }
