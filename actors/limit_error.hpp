@@ -17,8 +17,8 @@ enum class limit_error : std::uint8_t {
   subscriber_limit_reached,  // channel_config::max_subscribers (this topic)
 };
 
-/// The category of limit_error in caf::error (register its renderer with
-/// add_error_renderers so logs print names, not numbers).
+/// The category of limit_error in caf::error (register_chorus_types teaches an actor
+/// system to render it by name).
 inline constexpr caf::atom_value limit_error_category = caf::atom("chorus");
 
 /// The error reply's "reason" a client gets, e.g. "topic limit reached".

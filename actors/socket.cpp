@@ -8,22 +8,10 @@ namespace chorus {
 socket::socket(std::shared_ptr<detail::socket_context> ctx, std::string topic, json join_ref, json ref)
   : ctx_(ctx), topic_(std::move(topic)), join_ref_(std::move(join_ref)), ref_(std::move(ref)) {}
 
-socket::socket(const socket& other)
-  : ctx_(other.ctx_), topic_(other.topic_), join_ref_(other.join_ref_), ref_(other.ref_) {}
-
-socket& socket::operator=(const socket& other) {
-  ctx_ = other.ctx_;
-  outbox_ = nullptr;
-  topic_ = other.topic_;
-  join_ref_ = other.join_ref_;
-  ref_ = other.ref_;
-  return *this;
-}
-
 template <class F>
 void socket::run(F&& fn) const {
-  if (outbox_) {
-    outbox_->calls.emplace_back(std::forward<F>(fn));  // carried out after the callback
+  if (outbox_.box) {
+    outbox_.box->calls.emplace_back(std::forward<F>(fn));  // carried out after the callback
   } else if (auto ctx = ctx_.lock()) {
     if (auto target = caf::actor_cast<caf::actor>(ctx->self))
       caf::anon_send(target, detail::socket_call{std::forward<F>(fn)});

@@ -32,9 +32,6 @@ using protocol::payload;
 class socket {
 public:
   socket(std::shared_ptr<detail::socket_context> ctx, std::string topic, json join_ref, json ref);
-  /// A copy never records into the callback's outbox: it acts through messages.
-  socket(const socket& other);
-  socket& operator=(const socket& other);
 
   /// Sends [join_ref, null, topic, event, payload] to this connection (dropped if the
   /// channel has ended since). Inside a join callback it is held until the join reply.
@@ -75,8 +72,20 @@ private:
   template <class F>
   void run(F&& fn) const;
 
+  /// The callback's outbox: set only on the handle a channel callback received, while it
+  /// runs. Copies and moves of a handle never carry it, so they act through messages.
+  struct outbox_ref {
+    detail::socket_outbox* box = nullptr;
+    outbox_ref() = default;
+    outbox_ref(const outbox_ref&) noexcept {}
+    outbox_ref& operator=(const outbox_ref&) noexcept {
+      box = nullptr;
+      return *this;
+    }
+  };
+
   std::weak_ptr<detail::socket_context> ctx_;
-  detail::socket_outbox* outbox_ = nullptr;  // set only while the callback that got this handle runs
+  outbox_ref outbox_;
   std::string topic_;
   json join_ref_;
   json ref_;

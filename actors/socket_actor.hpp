@@ -21,6 +21,7 @@
 #include "actors/supervisor_messages.hpp"
 #include "actors/topic_messages.hpp"
 #include "actors/endpoint.hpp"
+#include "actors/socket.hpp"
 #include "actors/socket_context.hpp"
 
 namespace chorus {
@@ -107,9 +108,9 @@ struct socket_actor_state {
 template <class F>
 bool socket_actor_state::run_channel_callback(const char* what, socket& sock, F&& fn) {
   detail::socket_outbox box;
-  sock.outbox_ = &box;
+  sock.outbox_.box = &box;
   bool ok = run_app_callback(what, std::forward<F>(fn));
-  sock.outbox_ = nullptr;
+  sock.outbox_.box = nullptr;
   for (auto& call : box.calls) {
     if (!open) break;
     call(*this);

@@ -77,8 +77,9 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
   // for every other subscriber: the fault costs that subscriber only instead.
   self->set_error_handler([self](caf::error& err) {
     auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+    auto is_sender = [&](const subscriber& s) { return s.owner.address() == from; };
     auto& subs = self->state.subscribers;
-    if (std::none_of(subs.begin(), subs.end(), [&](const subscriber& s) { return s.owner.address() == from; })) {
+    if (std::none_of(subs.begin(), subs.end(), is_sender)) {
       log_line(log_level::warn, "topic", self->state.topic + ": ignored an error: " + self->system().render(err));
       return;
     }
@@ -86,7 +87,7 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
     log_line(log_level::warn, "topic", self->state.topic + ": dropped subscriber " + caf::to_string(from) +
                                          ": it answered a broadcast with " + self->system().render(err));
     self->demonitor(from);
-    remove_where(self, [&](const subscriber& s) { return s.owner.address() == from; });
+    remove_where(self, is_sender);
   });
   // Whatever a subscriber's handler returns comes back here and means nothing to a topic.
   // Dropped without an answer: caf::drop would answer with an error, and CAF's default

@@ -51,6 +51,18 @@ void channel_test::advance(std::chrono::milliseconds d) {
   run();
 }
 
+channel_test::opened channel_test::open(std::shared_ptr<fake_connection> conn, connect_info info,
+                                        protocol::serializer ser) {
+  auto decided = std::make_shared<std::pair<bool, unsigned>>(false, 0);
+  opened out;
+  out.actor = rt_->open(std::move(conn), std::move(info), ser,
+                        [decided](bool ok, unsigned status) { *decided = {ok, status}; });
+  run();
+  out.accepted = decided->first;
+  out.http_status = decided->second;
+  return out;
+}
+
 test_client channel_test::connect(json params, std::optional<std::string> auth_token) {
   test_client c;
   c.fixture_ = this;
@@ -59,12 +71,10 @@ test_client channel_test::connect(json params, std::optional<std::string> auth_t
   info.params = std::move(params);
   info.auth_token = std::move(auth_token);
   info.peer = "test";
-  auto decided = std::make_shared<std::pair<bool, unsigned>>(false, 0);
-  c.actor_ = rt_->open(c.conn_, std::move(info), protocol::serializer::v2,
-                       [decided](bool ok, unsigned status) { *decided = {ok, status}; });
-  run();
-  c.accepted_ = decided->first;
-  c.http_status_ = decided->second;
+  auto o = open(c.conn_, std::move(info), protocol::serializer::v2);
+  c.actor_ = std::move(o.actor);
+  c.accepted_ = o.accepted;
+  c.http_status_ = o.http_status;
   return c;
 }
 

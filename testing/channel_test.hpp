@@ -111,6 +111,15 @@ public:
 
   /// Opens a connection with these connect params (the connect callback runs).
   test_client connect(json params = json::object(), std::optional<std::string> auth_token = std::nullopt);
+
+  /// Lower level, for raw-frame tests: opens a socket actor over `conn` in any
+  /// serializer and runs the connect callback.
+  struct opened {
+    caf::actor actor;
+    bool accepted = false;
+    unsigned http_status = 0;
+  };
+  opened open(std::shared_ptr<fake_connection> conn, connect_info info, protocol::serializer ser);
   /// The transport of `c` goes away (leave callbacks run).
   void disconnect(test_client& c);
 

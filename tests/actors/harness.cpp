@@ -13,11 +13,10 @@ harness::harness(channel_config config) : fixture_(std::move(config)) {
 client harness::connect(protocol::serializer ser, connect_info info) {
   client c;
   c.conn = std::make_shared<fake_connection>();
-  auto decided = std::make_shared<std::pair<bool, unsigned>>(false, 0);
-  c.actor = rt().open(c.conn, std::move(info), ser, [decided](bool ok, unsigned status) { *decided = {ok, status}; });
-  run();
-  c.accepted = decided->first;
-  c.http_status = decided->second;
+  auto o = fixture_.open(c.conn, std::move(info), ser);
+  c.actor = std::move(o.actor);
+  c.accepted = o.accepted;
+  c.http_status = o.http_status;
   return c;
 }
 
