@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "actors/channel_def.hpp"
+#include "actors/cluster_config.hpp"
 #include "actors/connect.hpp"
 #include "protocol/text_parse.hpp"
 
@@ -36,6 +37,9 @@ struct channel_config {
   double rate_limit_per_s = 0;
   /// Bucket size: how many messages may arrive at once after a quiet period.
   double rate_limit_burst = 50;
+
+  /// Several nodes as one server (docs/cluster.md); off by default.
+  cluster_config cluster;
 
   std::chrono::seconds heartbeat_timeout() const { return std::chrono::seconds{heartbeat_timeout_s}; }
 };

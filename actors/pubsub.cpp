@@ -16,6 +16,10 @@ caf::message pubsub::count_message(const std::string& topic) {
   return caf::make_message(subscriber_count_request{topic});
 }
 
+caf::message pubsub::cluster_count_message(const std::string& topic, std::chrono::milliseconds wait) {
+  return caf::make_message(cluster_count_request{topic, static_cast<std::uint32_t>(wait.count())});
+}
+
 void pubsub::subscribe(const std::string& topic, const caf::actor& subscriber) const {
   caf::anon_send(registry_, subscribe_request{topic, {subscriber, nullptr, protocol::serializer::v2, 0}, nullptr});
 }

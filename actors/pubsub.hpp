@@ -9,6 +9,7 @@
 #include <caf/duration.hpp>
 #include <caf/message.hpp>
 
+#include "actors/cluster_count.hpp"
 #include "actors/limit_error.hpp"
 #include "actors/pubsub_message.hpp"
 
@@ -46,12 +47,22 @@ public:
     return self->request(registry_, timeout, count_message(topic));
   }
 
+  /// The same summed over the cluster: every node that answers within `wait` counts.
+  /// Answered with a cluster_count {total, nodes_answered, nodes_up} (1 of 1 alone):
+  ///   bus.cluster_subscriber_count(self, "room:1").then([](const chorus::cluster_count& c) { ... });
+  template <class Self>
+  auto cluster_subscriber_count(Self* self, const std::string& topic,
+                                std::chrono::milliseconds wait = std::chrono::milliseconds{1000}) const {
+    return self->request(registry_, caf::duration{wait + std::chrono::seconds{1}}, cluster_count_message(topic, wait));
+  }
+
   const caf::actor& registry() const noexcept { return registry_; }
 
 private:
   // The requests behind the templates above (keeps chorus's internal types out of here).
   static caf::message subscribe_message(const std::string& topic, const caf::actor& subscriber);
   static caf::message count_message(const std::string& topic);
+  static caf::message cluster_count_message(const std::string& topic, std::chrono::milliseconds wait);
 
   caf::actor registry_;
 };

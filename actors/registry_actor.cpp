@@ -15,13 +15,17 @@ namespace {
 using self_ptr = registry_actor::stateful_pointer<registry_state>;
 
 void erase_topic(self_ptr self, const std::string& topic) {
-  if (self->state.topics.erase(topic) > 0) self->state.stats->topics.fetch_sub(1);
+  if (self->state.topics.erase(topic) == 0) return;
+  self->state.stats->topics.fetch_sub(1);
+  if (self->state.cluster) self->send(self->state.cluster, topic_down{topic});
 }
 } // namespace
 
 registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
-                                       std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor) {
+                                       std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor,
+                                       cluster_actor cluster) {
   self->state.supervisor = std::move(supervisor);
+  self->state.cluster = std::move(cluster);
   self->state.max_topics = max_topics;
   self->state.max_subscribers = max_subscribers;
   self->state.stats = stats;
@@ -53,8 +57,12 @@ registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, st
           rp.deliver(make_error(limit_error::topic_limit_reached));  // (nothing when sent one-way)
           return rp;
         }
-        auto topic = self->spawn(topic_actor, req.topic, registry_actor{self}, st.max_subscribers, st.stats);
+        auto topic = self->spawn(topic_actor, req.topic, registry_actor{self}, st.max_subscribers, st.stats,
+                                 st.cluster);
         self->monitor(topic);
+        // Before the subscribe is forwarded: this node's interest leaves for the peers
+        // ahead of anything that follows the join (docs/cluster.md, "Interest").
+        if (st.cluster) self->send(st.cluster, topic_up{req.topic, topic});
         it = st.topics.emplace(req.topic, registry_state::slot{topic, 0}).first;
         st.stats->topics.fetch_add(1);
       }
@@ -73,10 +81,18 @@ registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, st
       erase_topic(self, topic);
     },
     [self](broadcast_request& msg) {
+      auto& st = self->state;
       // Phoenix: "disconnect" broadcast to a socket id closes those connections.
-      if (is_socket_disconnect(msg)) self->send(self->state.supervisor, disconnect_socket_id{msg.topic});
-      if (auto it = self->state.topics.find(msg.topic); it != self->state.topics.end())
-        caf::anon_send(it->second.actor, std::move(msg));
+      if (is_socket_disconnect(msg)) self->send(st.supervisor, disconnect_socket_id{msg.topic});
+      auto it = st.topics.find(msg.topic);
+      bool to_cluster = st.cluster && !msg.local_only;
+      if (it != st.topics.end()) {
+        if (!to_cluster) return caf::anon_send(it->second.actor, std::move(msg));
+        auto local = msg;
+        local.local_only = true;  // forwarded from here, not by the topic
+        caf::anon_send(it->second.actor, std::move(local));
+      }
+      if (to_cluster) self->send(st.cluster, std::move(msg));
     },
     [self](unsubscribe_request& req) {
       if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())
@@ -93,6 +109,24 @@ registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, st
       return rp;
     },
     [self](topic_count_request) -> std::size_t { return self->state.topics.size(); },
+    [self](cluster_count_request& req) -> caf::typed_response_promise<cluster_count> {
+      auto rp = self->make_response_promise<cluster_count>();
+      if (self->state.cluster) {
+        rp.delegate(self->state.cluster, std::move(req));
+        return rp;
+      }
+      auto it = self->state.topics.find(req.topic);
+      if (it == self->state.topics.end()) {
+        rp.deliver(cluster_count{0, 1, 1});
+        return rp;
+      }
+      using count_actor = caf::typed_actor<caf::replies_to<subscriber_count_request>::with<std::size_t>>;
+      self->request(caf::actor_cast<count_actor>(it->second.actor), std::chrono::seconds{5},
+                    subscriber_count_request{req.topic})
+        .then([rp](std::size_t n) mutable { rp.deliver(cluster_count{n, 1, 1}); },
+              [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
   };
 }
 

@@ -9,6 +9,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/cluster_count.hpp"
 #include "actors/topic_messages.hpp"
 
 namespace chorus::detail {
@@ -29,7 +30,8 @@ using registry_actor = caf::typed_actor<caf::replies_to<subscribe_request>::with
                                         caf::reacts_to<unsubscribe_request>, caf::reacts_to<unsubscribe_all>,
                                         caf::reacts_to<broadcast_request>, caf::reacts_to<retire_request>,
                                         caf::replies_to<subscriber_count_request>::with<std::size_t>,
-                                        caf::replies_to<topic_count_request>::with<std::size_t>>;
+                                        caf::replies_to<topic_count_request>::with<std::size_t>,
+                                        caf::replies_to<cluster_count_request>::with<cluster_count>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, retire_request& x) {

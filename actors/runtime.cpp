@@ -1,8 +1,10 @@
 #include "actors/runtime.hpp"
 
+#include <random>
 #include <stdexcept>
 
 #include "actors/channel_supervisor.hpp"
+#include "actors/cluster_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/socket_actor.hpp"
 #include "protocol/topic_pattern.hpp"
@@ -20,6 +22,13 @@ void validate(const channel_config& cfg) {
   for (auto& def : cfg.channels) validate(def);
   if (cfg.heartbeat_timeout_s <= 0) throw std::invalid_argument("heartbeat_timeout_s must be positive");
   if (cfg.max_json_depth < 2) throw std::invalid_argument("max_json_depth must be at least 2 (envelope and payload)");
+  auto& c = cfg.cluster;
+  if (c.enabled()) {
+    if (c.heartbeat.count() <= 0 || c.timeout <= c.heartbeat)
+      throw std::invalid_argument("cluster timeout must be above the cluster heartbeat (both positive)");
+    if (c.max_batch_items == 0 || c.max_batch_bytes == 0 || c.max_queued_bytes == 0)
+      throw std::invalid_argument("cluster batch and queue limits must be positive");
+  }
 }
 } // namespace
 
@@ -28,8 +37,14 @@ runtime::runtime(caf::actor_system& sys, channel_config config)
   validate(config);
   config_ = std::make_shared<channel_config>(std::move(config));
   supervisor_ = sys_.spawn(detail::channel_supervisor, config_->heartbeat_timeout());
+  if (auto& c = config_->cluster; c.enabled()) {
+    node_name_ = c.node_name.empty() ? c.bind : c.node_name;
+    std::random_device entropy;
+    incarnation_ = (std::uint64_t{entropy()} << 32) | entropy();
+    cluster_ = sys_.spawn(detail::cluster, c, node_name_, incarnation_, config_->max_json_depth, supervisor_, stats_);
+  }
   registry_ = sys_.spawn(detail::registry, config_->max_topics, config_->max_subscribers, stats_,
-                         supervisor_);
+                         supervisor_, cluster_);
 }
 
 runtime::~runtime() { stop(); }
@@ -85,8 +100,10 @@ void runtime::close_all(std::uint16_t code, const std::string& reason, drain_pac
 void runtime::stop() {
   if (supervisor_) caf::anon_send_exit(supervisor_, caf::exit_reason::user_shutdown);
   if (registry_) caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
+  if (cluster_) caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);
   supervisor_ = nullptr;
   registry_ = nullptr;
+  cluster_ = nullptr;
 }
 
 } // namespace chorus

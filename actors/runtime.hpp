@@ -8,6 +8,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/channel_config.hpp"
+#include "actors/cluster_messages.hpp"
 #include "actors/connection.hpp"
 #include "actors/endpoint.hpp"
 #include "actors/pubsub.hpp"
@@ -53,6 +54,11 @@ public:
   const channel_config& config() const noexcept { return *config_; }
   const detail::supervisor_actor& supervisor() const noexcept { return supervisor_; }
   const detail::registry_actor& registry() const noexcept { return registry_; }
+  /// Null unless config.cluster is enabled.
+  const detail::cluster_actor& cluster() const noexcept { return cluster_; }
+  /// Clustered: this node's name and incarnation (random per runtime).
+  const std::string& node_name() const noexcept { return node_name_; }
+  std::uint64_t incarnation() const noexcept { return incarnation_; }
 
 private:
   caf::actor_system& sys_;
@@ -61,6 +67,9 @@ private:
   std::shared_ptr<runtime_stats> stats_;  // shared with every actor, which may outlive us
   detail::registry_actor registry_;
   detail::supervisor_actor supervisor_;
+  detail::cluster_actor cluster_;
+  std::string node_name_;
+  std::uint64_t incarnation_ = 0;
 };
 
 } // namespace chorus

@@ -27,10 +27,25 @@ nlohmann::json runtime_stats::to_json() const {
   nlohmann::json errors = nlohmann::json::object();
   for (std::size_t i = 0; i < refusals.size(); ++i)
     errors[to_string(refusal(i))] = refusals[i].load();
-  return {{"connections", connections.load()}, {"connections_total", connections_total.load()},
-          {"topics", topics.load()},           {"frames_in", frames_in.load()},
-          {"frames_out", frames_out.load()},   {"bytes_in", bytes_in.load()},
-          {"bytes_out", bytes_out.load()},     {"errors", errors}};
+  nlohmann::json out = {{"connections", connections.load()}, {"connections_total", connections_total.load()},
+                        {"topics", topics.load()},           {"frames_in", frames_in.load()},
+                        {"frames_out", frames_out.load()},   {"bytes_in", bytes_in.load()},
+                        {"bytes_out", bytes_out.load()},     {"errors", errors}};
+  std::lock_guard<std::mutex> lock{cluster_mutex};
+  if (!node_name.empty()) {
+    nlohmann::json list = nlohmann::json::object();
+    std::size_t up = 0;
+    for (auto& [name, p] : peers) {
+      up += p.up ? 1 : 0;
+      list[name] = {{"address", p.address},       {"incarnation", p.incarnation}, {"up", p.up},
+                    {"queued_bytes", p.queued_bytes}, {"batches_out", p.batches_out},
+                    {"items_out", p.items_out},   {"batches_in", p.batches_in},   {"items_in", p.items_in},
+                    {"dropped", p.dropped},       {"ups", p.ups},                 {"downs", p.downs},
+                    {"seq_gaps", p.seq_gaps},     {"bad_items", p.bad_items},     {"interest", p.interest}};
+    }
+    out["cluster"] = {{"node", node_name}, {"peers_up", up}, {"peers", list}};
+  }
+  return out;
 }
 
 } // namespace chorus

@@ -63,8 +63,9 @@ void remove_where(self_ptr self, auto pred) {
 } // namespace
 
 caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor registry,
-                          std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats) {
+                          std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats, cluster_actor uplink) {
   auto& st = self->state;
+  st.uplink = std::move(uplink);
   st.topic = std::move(topic);
   st.registry = std::move(registry);
   st.max_subscribers = max_subscribers;
@@ -144,6 +145,12 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
       // One hand-over per io thread and serializer, not one per subscriber.
       for (auto& list : st.lists)
         if (auto frame = cache.get(list.ser)) list.group->deliver(std::move(frame), list.members, skip);
+      // A socket's broadcast reaches its topic first: the peers get it from here, once,
+      // without `except` (the sender is on this node).
+      if (st.uplink && !msg.local_only) {
+        msg.except = {};
+        caf::anon_send(st.uplink, std::move(msg));
+      }
     },
     [self](const subscriber_count_request&) -> std::size_t { return self->state.subscribers.size(); },
     [self](retire_topic) { self->quit(); },  // the registry's go-ahead

@@ -10,6 +10,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/cluster_messages.hpp"
 #include "actors/limit_error.hpp"
 #include "actors/registry_messages.hpp"
 #include "actors/topic_messages.hpp"
@@ -28,6 +29,7 @@ struct member_list {
 struct topic_state {
   std::string topic;
   registry_actor registry;
+  cluster_actor uplink;  // clustered: gets the broadcasts that reach this topic first
   std::size_t max_subscribers = 0;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
   std::vector<subscriber> subscribers;
@@ -39,6 +41,7 @@ struct topic_state {
 };
 
 caf::behavior topic_actor(caf::stateful_actor<topic_state>* self, std::string topic,
-                          registry_actor registry, std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats);
+                          registry_actor registry, std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats,
+                          cluster_actor uplink);
 
 } // namespace chorus::detail

@@ -52,6 +52,11 @@ struct broadcast_request {
   std::string event;
   protocol::payload body;
   caf::actor_addr except;  // broadcast_from: this owner is skipped
+  /// Already handed to the cluster (or received from a peer): fan out here only. The
+  /// first chorus actor a broadcast reaches forwards it to the node's peers — the topic
+  /// actor for a socket's broadcast, the registry for the rest — so each publisher's
+  /// broadcasts reach the cluster actor in the order they were made.
+  bool local_only = false;
 };
 
 /// Phoenix: a "disconnect" broadcast to a socket id closes the connections with that id.
@@ -62,6 +67,13 @@ inline bool is_socket_disconnect(const broadcast_request& msg) noexcept { return
 /// registry answers 0 for a topic that does not exist).
 struct subscriber_count_request {
   std::string topic;
+};
+
+/// A topic's subscribers on every node of the cluster (answered with a cluster_count;
+/// peers that do not answer within `wait_ms` are left out and said to be).
+struct cluster_count_request {
+  std::string topic;
+  std::uint32_t wait_ms = 1000;
 };
 
 /// registry → topic: the go-ahead to stop (see retire_request).
@@ -77,7 +89,11 @@ typename Inspector::result_type inspect(Inspector& f, unsubscribe_all& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, broadcast_request& x) {
-  return inspect_with_payload(f, "chorus.broadcast_request", x.body, x.topic, x.event, x.except);
+  return inspect_with_payload(f, "chorus.broadcast_request", x.body, x.topic, x.event, x.except, x.local_only);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_count_request& x) {
+  return f(caf::meta::type_name("chorus.cluster_count_request"), x.topic, x.wait_ms);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, subscriber_count_request& x) {

@@ -64,6 +64,32 @@ setter choice(Enum& out, std::map<std::string, Enum> names) {
   };
 }
 
+/// "host:port" with a port in range.
+setter address(std::string& out) {
+  return [&out](const std::string& v) {
+    auto colon = v.rfind(':');
+    std::uint16_t port = 0;
+    if (colon == std::string::npos || colon == 0) throw std::invalid_argument("not HOST:PORT: \"" + v + "\"");
+    number(port)(v.substr(colon + 1));
+    out = v;
+  };
+}
+
+setter addresses(std::vector<std::string>& out) {
+  return [&out](const std::string& v) {
+    out.clear();
+    for (std::size_t pos = 0; pos < v.size();) {
+      auto comma = v.find(',', pos);
+      auto one = v.substr(pos, comma - pos);
+      if (!one.empty()) {
+        out.emplace_back();
+        address(out.back())(one);
+      }
+      pos = comma == std::string::npos ? v.size() : comma + 1;
+    }
+  };
+}
+
 setter origins(server_options& o) {
   return [&o](const std::string& v) {
     o.allowed_origins.clear();
@@ -123,6 +149,16 @@ command_line parse_command_line(int argc, char** argv, std::string_view program,
     {"--scheduler", {"CAF scheduler policy: sharing | stealing (sharing)",
                      choice(net.scheduler, {{"sharing", server_options::scheduler_policy::sharing},
                                             {"stealing", server_options::scheduler_policy::stealing}})}},
+    {"--node-name", {"this node's name in the cluster (the --cluster-bind address)", text(channels.cluster.node_name)}},
+    {"--cluster-bind", {"HOST:PORT of this node's cluster link; empty = one node (empty)", address(channels.cluster.bind)}},
+    {"--cluster-peers", {"seed nodes, HOST:PORT,... (none)", addresses(channels.cluster.peers)}},
+    {"--cluster-name", {"nodes of another cluster are refused (chorus)", text(channels.cluster.cluster_name)}},
+    {"--cluster-heartbeat-ms", {"heartbeat between nodes (1000)", millis(channels.cluster.heartbeat)}},
+    {"--cluster-timeout-ms", {"silence after which a node is dropped; same on every node (5000)", millis(channels.cluster.timeout)}},
+    {"--cluster-max-queued-bytes", {"bytes a peer may have queued or unacknowledged (8388608)", number(channels.cluster.max_queued_bytes)}},
+    {"--cluster-on-overflow", {"at that cap: drop (count) | cut (drop the peer, redial) (drop)",
+                               choice(channels.cluster.on_overflow, {{"drop", cluster_config::overflow_policy::drop},
+                                                                    {"cut", cluster_config::overflow_policy::cut}})}},
     {"--sched-batch", {"run every thread under SCHED_BATCH: on | off (on)", choice(sched_batch, {{"on", true}, {"off", false}})}},
   };
   for (auto& [prefix, dir] : net.static_dirs)

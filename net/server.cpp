@@ -3,8 +3,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <stdexcept>
 
@@ -18,6 +21,7 @@
 #include <caf/atom.hpp>
 
 #include "actors/caf_types.hpp"
+#include "actors/cluster_node.hpp"
 #include "actors/log.hpp"
 #include "actors/runtime.hpp"
 #include "net/listener.hpp"
@@ -43,8 +47,10 @@ void apply_sched_batch() {
     log_line(log_level::warn, "server", std::string{"SCHED_BATCH not available: "} + std::strerror(errno));
 }
 
-caf::actor_system_config& system_config(caf::actor_system_config& cfg, const server_options& o) {
+caf::actor_system_config& system_config(caf::actor_system_config& cfg, const server_options& o,
+                                        const channel_config& channels) {
   register_chorus_types(cfg);
+  if (channels.cluster.enabled()) enable_cluster(cfg, channels.cluster);
   cfg.set("scheduler.max-threads", std::max(1u, o.workers));
   cfg.set("scheduler.policy", o.scheduler == server_options::scheduler_policy::sharing ? caf::atom("sharing")
                                                                                       : caf::atom("stealing"));
@@ -59,9 +65,10 @@ struct server::impl {
     // Before any thread starts: every thread of the server inherits the policy.
     if (options.sched_batch) apply_sched_batch();
     if (!app_system) {
-      own_system.emplace(system_config(own_config, options));
+      own_system.emplace(system_config(own_config, options, channels));
       app_system = &*own_system;
     }
+    clustered = channels.cluster.enabled();
     system = app_system;
     rt = std::make_unique<runtime>(*system, std::move(channels));
     if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -72,12 +79,38 @@ struct server::impl {
     edge.reset();
     rt->stop();
     rt.reset();
-    if (own_system) own_system->await_all_actors_done();
+    if (own_system) {
+      own_system->await_all_actors_done();
+      // CAF 0.17's middleman joins its I/O thread on destruction, which waits for bytes
+      // still queued to a peer: behind a frozen peer, forever. The drain is over by
+      // now; past a short grace the process ends rather than hang (docs/cluster.md).
+      std::mutex m;
+      std::condition_variable cv;
+      bool done = false;
+      std::thread watchdog;
+      if (clustered && exit_watchdog.count() > 0)
+        watchdog = std::thread{[&, grace = exit_watchdog] {
+          std::unique_lock<std::mutex> lock{m};
+          if (cv.wait_for(lock, grace, [&] { return done; })) return;
+          log_line(log_level::warn, "cluster", "shutdown waits on a peer that does not read: exiting now");
+          std::fflush(stdout);
+          std::_Exit(0);
+        }};
+      own_system.reset();
+      {
+        std::lock_guard<std::mutex> lock{m};
+        done = true;
+      }
+      cv.notify_all();
+      if (watchdog.joinable()) watchdog.join();
+    }
     ::close(wake[0]);
     ::close(wake[1]);
   }
 
   server_options options;
+  bool clustered = false;
+  std::chrono::milliseconds exit_watchdog{2000};
   caf::actor_system_config own_config;
   std::optional<caf::actor_system> own_system;  // (declared after its config: destroyed first)
   caf::actor_system* system = nullptr;
@@ -112,6 +145,8 @@ std::uint16_t server::start() {
   if (d.edge) throw std::logic_error("server already started");
   auto fds = raise_open_file_limit();
   log_line(log_level::info, "server", "open-file limit " + std::to_string(fds));
+  // The cluster port first: a node that cannot join its cluster must not take clients.
+  if (d.clustered) start_cluster(*d.system, *d.rt);
   d.edge = std::make_unique<listener>(*d.rt, d.options);
   return d.edge->start();
 }
