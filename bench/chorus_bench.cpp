@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,15 @@ struct options {
   std::size_t subs = 256, window = 32, payload = 64, clients = 50, conns = 1000, topics = 10, rate = 0;
   std::size_t conn_rate = 2000, max_pending = 256;
   std::string server_pid = "auto";
+  /// fanout across a cluster: subscribers spread round-robin over --url and these (the
+  /// publisher stays on --url).
+  std::vector<std::string> sub_urls;
+  /// fanout window: "echo" counts a message done when the publisher's own copy returns;
+  /// "all" when every subscriber has it (what a window must wait for across nodes).
+  std::string ack = "echo";
+  /// With --sub-urls: no subscriber on --url (only the publisher), so --url's node does
+  /// nothing but read, echo and forward (the cost of a forwarded broadcast).
+  bool remote_subs_only = false;
 };
 
 /// Latency histogram: 1 us buckets to 10 ms, then 100 us buckets to 10 s.
@@ -180,6 +190,7 @@ bool seq_and_time(std::string_view frame, std::uint64_t& n, std::uint64_t& t) {
 class runner {
 public:
   explicit runner(options o) : opt_(std::move(o)), tgt_(parse_url(opt_.url)) {
+    for (auto& u : opt_.sub_urls) sub_tgts_.push_back(parse_url(u));
     ep_ = epoll_create1(EPOLL_CLOEXEC);
     rlimit lim{};
     getrlimit(RLIMIT_NOFILE, &lim);
@@ -188,11 +199,12 @@ public:
     pid_ = opt_.server_pid == "auto" ? find_listener(tgt_.port) : std::atol(opt_.server_pid.c_str());
   }
 
-  ws_client& open(std::size_t index) {
+  ws_client& open(std::size_t index, const target* where = nullptr) {
     clients_.push_back(std::make_unique<ws_client>());
     auto& c = *clients_.back();
     c.index = index;
-    if (!c.start(tgt_.addr, tgt_.host, tgt_.path)) {
+    if (!where) where = &tgt_;
+    if (!c.start(where->addr, where->host, where->path)) {
       ++connect_fail_;
       c.st = ws_client::state::closed;
       return c;
@@ -239,6 +251,7 @@ public:
 
   options opt_;
   target tgt_;
+  std::vector<target> sub_tgts_;
   int ep_ = -1;
   long pid_ = -1;
   long rss_before_ = -1;
@@ -264,7 +277,12 @@ int runner::fanout() {
   bool measuring = false, publishing = false;
   std::string pad(opt_.payload, 'x');
   for (std::size_t i = 0; i <= opt_.subs; ++i) {
-    auto& c = open(i);
+    // Subscriber i on node i mod (1 + sub URLs); the publisher (the last) on --url.
+    auto nodes = 1 + sub_tgts_.size();
+    auto node = i == opt_.subs ? 0
+                : opt_.remote_subs_only && !sub_tgts_.empty() ? 1 + i % sub_tgts_.size()
+                                                               : i % nodes;
+    auto& c = open(i, node == 0 ? &tgt_ : &sub_tgts_[node - 1]);
     c.on_open = [this](ws_client& cl) { cl.send_text(join_frame(opt_.topic)); };
     c.on_close = [this](ws_client&, std::string_view why) {
       if (++closed_ <= 3) std::fprintf(stderr, "connection closed: %.*s\n", int(why.size()), why.data());
@@ -320,6 +338,10 @@ int runner::fanout() {
       if (opt_.rate > 0) {
         auto due = std::uint64_t(double(now - start) * 1e-9 * double(opt_.rate));
         while (published < due) publish();
+      } else if (opt_.ack == "all") {
+        std::uint64_t slowest = published;
+        for (auto& s : subs) slowest = std::min(slowest, s.expected);
+        while (published - slowest < opt_.window) publish();
       } else {
         while (published - echoed < opt_.window) publish();
       }
@@ -483,6 +505,8 @@ const char* usage =
   "  --server-pid PID|auto (auto: the process listening on the URL's port)\n"
   "  --hb-interval S (30; 0 = none)\n"
   "fanout: --subs N (256) --payload BYTES (64) --window W (32) | --rate MSGS_PER_SEC\n"
+  "        --sub-urls URL,... (subscribers spread over --url and these) --ack echo|all (echo)\n"
+  "        --remote-subs-only on (with --sub-urls: none on --url)\n"
   "rpc:    --clients N (50) --payload BYTES (64)\n"
   "conns:  --conns N (1000) --topics T (10) --conn-rate PER_S (2000) --max-pending N (256) --hold S (10)\n"
   "Exit code 0 when every message arrived once and in order (fanout), every reply was ok\n"
@@ -510,6 +534,18 @@ int main(int argc, char** argv) {
     {"--window", [&](auto& v) { o.window = std::stoul(v); }},
     {"--payload", [&](auto& v) { o.payload = std::stoul(v); }},
     {"--rate", [&](auto& v) { o.rate = std::stoul(v); }},
+    {"--remote-subs-only", [&](auto& v) { o.remote_subs_only = v == "1" || v == "on" || v == "true"; }},
+    {"--ack", [&](auto& v) {
+       if (v != "echo" && v != "all") throw std::invalid_argument(v);
+       o.ack = v;
+     }},
+    {"--sub-urls", [&](auto& v) {
+       for (std::size_t pos = 0; pos < v.size();) {
+         auto comma = v.find(',', pos);
+         o.sub_urls.push_back(v.substr(pos, comma - pos));
+         pos = comma == std::string::npos ? v.size() : comma + 1;
+       }
+     }},
     {"--clients", [&](auto& v) { o.clients = std::stoul(v); }},
     {"--conns", [&](auto& v) { o.conns = std::stoul(v); }},
     {"--topics", [&](auto& v) { o.topics = std::stoul(v); }},
