@@ -89,7 +89,9 @@ channel_def room_channel() {
 
 class cluster_fixture {
 public:
-  explicit cluster_fixture(std::size_t max_queued_bytes = 8u << 20) : sys_(configure(cfg_)) {
+  explicit cluster_fixture(std::size_t max_queued_bytes = 8u << 20,
+                           cluster_config::overflow_policy on_overflow = cluster_config::overflow_policy::drop)
+    : sys_(configure(cfg_)), on_overflow_(on_overflow) {
     if (!std::getenv("CHORUS_LOG")) set_log_level(log_level::error);
     for (auto name : {"a", "b", "c"}) add_node(name, max_queued_bytes);
   }
@@ -112,6 +114,7 @@ public:
     };
     config.cluster.node_name = name;
     config.cluster.max_queued_bytes = max_queued_bytes;
+    config.cluster.on_overflow = on_overflow_;
     config.cluster.max_batch_items = 4;  // small batches: many per test
     nodes_.push_back(std::make_unique<runtime>(sys_, std::move(config)));
     run();
@@ -222,6 +225,7 @@ public:
   }
 
   runtime& node(std::size_t i) { return *nodes_[i]; }
+  caf::actor_system& system() { return sys_; }
   void run() { sched().run(); }
   caf::scheduler::test_coordinator& sched() {
     return dynamic_cast<caf::scheduler::test_coordinator&>(sys_.scheduler());
@@ -245,6 +249,7 @@ private:
 
   caf::actor_system_config cfg_;
   caf::actor_system sys_;
+  cluster_config::overflow_policy on_overflow_;
   std::vector<std::unique_ptr<runtime>> nodes_;
   std::vector<std::unique_ptr<runtime>> retired_;
   std::map<std::pair<std::size_t, std::size_t>, caf::actor> links_;
@@ -499,4 +504,80 @@ TEST_CASE("cluster: subscriber counts per node and summed over the cluster", "[c
   CHECK(partial.total == 3);
   CHECK(partial.nodes_answered == 2);
   CHECK(partial.nodes_up == 3);
+}
+
+TEST_CASE("cluster: with on_overflow=cut a peer over the cap is dropped, and comes back on its next hello", "[cluster]") {
+  cluster_fixture f{2000, cluster_config::overflow_policy::cut};
+  f.mesh();
+  auto sub = f.open(1);
+  f.join(sub, "room:1");
+  f.freeze(0, 1);
+  for (int k = 0; k < 50; ++k) f.node(0).bus().broadcast("room:1", "shout", json{{"from", "a"}, {"n", k}, {"pad", std::string(40, 'x')}});
+  f.run();
+  CHECK(f.peers(0) == std::vector<std::string>{"c"});  // b was cut
+  auto cut = f.counters(0, "b");
+  CHECK_FALSE(cut.up);
+  CHECK(cut.downs == 1);
+  CHECK(cut.dropped > 0);
+  f.thaw(0, 1);
+  f.broadcasts(sub);
+  // b says hello again (here: the test's link; in a cluster: the re-dial) and is back.
+  f.connect(1, 0);
+  CHECK(f.peers(0) == std::vector<std::string>{"b", "c"});
+  f.node(0).bus().broadcast("room:1", "shout", json{{"from", "a"}, {"n", 99}});
+  f.run();
+  auto got = f.broadcasts(sub);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].payload["n"] == 99);
+}
+
+TEST_CASE("cluster: bad words from a peer are refused or counted, never fatal", "[cluster]") {
+  cluster_fixture f;
+  auto sub = f.open(0);
+  f.join(sub, "room:1");
+  f.broadcasts(sub);
+  caf::scoped_actor peer{f.system()};
+  auto a = caf::actor_cast<caf::actor>(f.node(0).cluster());
+  auto hello = [](std::string cluster, std::uint32_t version, std::string name) {
+    detail::peer_hello h;
+    h.cluster = std::move(cluster);
+    h.version = version;
+    h.name = std::move(name);
+    h.incarnation = 42;
+    h.topics = {"room:1"};
+    return h;
+  };
+  SECTION("another cluster, another version, or this node's own name: refused") {
+    peer->send(a, hello("elsewhere", detail::cluster_wire_version, "x"));
+    peer->send(a, hello("chorus", detail::cluster_wire_version + 1, "y"));
+    peer->send(a, hello("chorus", detail::cluster_wire_version, "a"));
+    f.run();
+    CHECK(f.peers(0).empty());
+  }
+  SECTION("payloads that do not parse, or nest too deep, are counted and skipped") {
+    peer->send(a, hello("chorus", detail::cluster_wire_version, "evil"));
+    f.run();
+    REQUIRE(f.peers(0) == std::vector<std::string>{"evil"});
+    detail::peer_batch batch{1, {}};
+    batch.items.push_back({"room:1", "shout", false, "{not json"});
+    batch.items.push_back({"room:1", "shout", false, std::string(100000, '[') + std::string(100000, ']')});
+    batch.items.push_back({"room:1", "shout", false, R"({"from":"evil","n":0})"});
+    batch.items.push_back({"room:nowhere", "shout", false, "{}"});
+    peer->send(a, batch);
+    f.run();
+    CHECK(f.counters(0, "evil").bad_items == 2);
+    check_exactly_once_in_order(f.broadcasts(sub), {{"evil", 1}});
+    CHECK(f.topics(0) == 1);  // room:nowhere was not spawned
+    // Out-of-sequence batches are counted, and still delivered.
+    peer->send(a, detail::peer_batch{5, {{"room:1", "shout", false, R"({"from":"evil","n":1})"}}});
+    f.run();
+    CHECK(f.counters(0, "evil").seq_gaps == 1);
+    CHECK(f.broadcasts(sub).size() == 1);
+    // Every batch is acknowledged to its sender.
+    std::vector<std::uint64_t> acks;
+    for (int k = 0; k < 10 && peer->has_next_message(); ++k)
+      peer->receive([&](const detail::peer_hello&) {}, [&](const detail::peer_ack& ack) { acks.push_back(ack.seq); },
+                    [&](const detail::peer_interest&) {});
+    CHECK(acks == std::vector<std::uint64_t>{1, 5});
+  }
 }

@@ -95,7 +95,7 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
     await waitFor("interest everywhere", 3000, async () =>
       (await interestFrom(a, ["b", "c"])) && (await interestFrom(b, ["a", "c"])) && (await interestFrom(c, ["a", "b"])));
 
-    const N = 2000;
+    const N = 6000;  // per publisher: 18 000 numbered broadcasts in all
     await Promise.all(pubs.map((p, i) => publish(p.channel, "abc"[i], N)));
     const expectAll = { a: [0, N], b: [0, N], c: [0, N] };
     await waitFor("every broadcast everywhere", 20000, async () => [...subs, ...pubs].every((s) => s.got.length >= 3 * N));
