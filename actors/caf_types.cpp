@@ -34,6 +34,8 @@ void register_chorus_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<detail::count_timeout>("chorus.count_timeout");
   cfg.add_message_type<detail::cluster_count_request>("chorus.cluster_count_request");
   cfg.add_message_type<detail::peers_request>("chorus.peers_request");
+  cfg.add_message_type<detail::presence_list_request>("chorus.presence_list_request");
+  cfg.add_message_type<detail::presence_flush>("chorus.presence_flush");
 }
 
 } // namespace chorus

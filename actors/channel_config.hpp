@@ -26,6 +26,13 @@ struct channel_config {
   /// Subscribers per topic (the seed's 256): bounds one broadcast's fan-out work.
   std::size_t max_subscribers = 256;
 
+  /// Presence (docs/presence.md): joins and leaves on a topic are gathered this long and
+  /// sent as one presence_diff (0 = after the messages already queued), so a burst of
+  /// 1 000 joins costs each subscriber a few frames, not 1 000.
+  int presence_batch_ms = 50;
+  /// Keys one connection (or app actor) may track on one topic.
+  std::size_t max_presences_per_subscriber = 16;
+
   /// Arrays/objects an inbound frame may nest, its envelope included (serde_json's
   /// 128). Deeper frames are closed with 1007 while parsing: nothing downstream ever
   /// recurses over a deeper value. Payloads an app builds itself are not checked.

@@ -21,13 +21,13 @@ void erase_topic(self_ptr self, const std::string& topic) {
 }
 } // namespace
 
-registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, std::size_t max_subscribers,
+registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, topic_limits limits,
                                        std::shared_ptr<runtime_stats> stats, supervisor_actor supervisor,
                                        cluster_actor cluster) {
   self->state.supervisor = std::move(supervisor);
   self->state.cluster = std::move(cluster);
   self->state.max_topics = max_topics;
-  self->state.max_subscribers = max_subscribers;
+  self->state.limits = limits;
   self->state.stats = stats;
   self->set_down_handler([self](caf::down_msg& dm) {
     // A topic that stopped on its own (it never should) must not be handed out again.
@@ -57,7 +57,7 @@ registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, st
           rp.deliver(make_error(limit_error::topic_limit_reached));  // (nothing when sent one-way)
           return rp;
         }
-        auto topic = self->spawn(topic_actor, req.topic, registry_actor{self}, st.max_subscribers, st.stats,
+        auto topic = self->spawn(topic_actor, req.topic, registry_actor{self}, st.limits, st.stats,
                                  st.cluster);
         self->monitor(topic);
         // Before the subscribe is forwarded: this node's interest leaves for the peers
@@ -93,6 +93,21 @@ registry_actor::behavior_type registry(self_ptr self, std::size_t max_topics, st
         caf::anon_send(it->second.actor, std::move(local));
       }
       if (to_cluster) self->send(st.cluster, std::move(msg));
+    },
+    [self](presence_request& req) {
+      if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())
+        caf::anon_send(it->second.actor, std::move(req));
+    },
+    [self](presence_state_request& req) {
+      if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())
+        caf::anon_send(it->second.actor, std::move(req));
+    },
+    [self](presence_list_request& req) -> caf::typed_response_promise<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      auto it = self->state.topics.find(req.topic);
+      if (it == self->state.topics.end()) rp.deliver(std::string{"{}"});
+      else rp.delegate(it->second.actor, std::move(req));
+      return rp;
     },
     [self](unsubscribe_request& req) {
       if (auto it = self->state.topics.find(req.topic); it != self->state.topics.end())

@@ -18,6 +18,7 @@
 #include "actors/supervisor_messages.hpp"
 #include "actors/topic_messages.hpp"
 #include "actors/runtime_stats.hpp"
+#include "actors/topic_actor.hpp"
 
 namespace chorus::detail {
 
@@ -28,7 +29,7 @@ struct registry_state {
   };
   std::unordered_map<std::string, slot> topics;
   std::size_t max_topics = 0;
-  std::size_t max_subscribers = 0;
+  topic_limits limits;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
   supervisor_actor supervisor;  // owns the socket-id index ("disconnect" broadcasts)
   cluster_actor cluster;        // null on a node alone
@@ -36,7 +37,7 @@ struct registry_state {
 };
 
 registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry_state> self, std::size_t max_topics,
-                                       std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats,
+                                       topic_limits limits, std::shared_ptr<runtime_stats> stats,
                                        supervisor_actor supervisor, cluster_actor cluster);
 
 } // namespace chorus::detail

@@ -31,7 +31,9 @@ using registry_actor = caf::typed_actor<caf::replies_to<subscribe_request>::with
                                         caf::reacts_to<broadcast_request>, caf::reacts_to<retire_request>,
                                         caf::replies_to<subscriber_count_request>::with<std::size_t>,
                                         caf::replies_to<topic_count_request>::with<std::size_t>,
-                                        caf::replies_to<cluster_count_request>::with<cluster_count>>;
+                                        caf::replies_to<cluster_count_request>::with<cluster_count>,
+                                        caf::reacts_to<presence_request>, caf::reacts_to<presence_state_request>,
+                                        caf::replies_to<presence_list_request>::with<std::string>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, retire_request& x) {

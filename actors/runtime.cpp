@@ -43,7 +43,9 @@ runtime::runtime(caf::actor_system& sys, channel_config config)
     incarnation_ = (std::uint64_t{entropy()} << 32) | entropy();
     cluster_ = sys_.spawn(detail::cluster, c, node_name_, incarnation_, config_->max_json_depth, supervisor_, stats_);
   }
-  registry_ = sys_.spawn(detail::registry, config_->max_topics, config_->max_subscribers, stats_,
+  detail::topic_limits limits{config_->max_subscribers, std::chrono::milliseconds{config_->presence_batch_ms},
+                              config_->max_presences_per_subscriber};
+  registry_ = sys_.spawn(detail::registry, config_->max_topics, limits, stats_,
                          supervisor_, cluster_);
 }
 

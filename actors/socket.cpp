@@ -18,6 +18,8 @@ void socket::run(F&& fn) const {
   }
 }
 
+void socket::call(std::function<void(socket_actor_state&)> fn) const { run(std::move(fn)); }
+
 void socket::push(std::string_view event, payload body) const {
   run([topic = topic_, jr = join_ref_, ev = std::string{event}, b = std::move(body)](socket_actor_state& st) {
     st.push(topic, jr, ev, b);

@@ -7,6 +7,7 @@
 // which keeps each channel's frames in order.
 // A handle does not keep its connection alive: once the connection is gone, sends are
 // dropped and getters return empty values (so app state may hold handles freely).
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ struct socket_outbox;
 }
 struct socket_actor_state;
 class pubsub;
+class presence;
 
 using protocol::json;
 using protocol::payload;
@@ -69,8 +71,10 @@ public:
 
 private:
   friend struct socket_actor_state;  // hands the callback's handle its outbox
+  friend class presence;             // tracks through the socket actor, like push
   template <class F>
   void run(F&& fn) const;
+  void call(std::function<void(socket_actor_state&)> fn) const;
 
   /// The callback's outbox: set only on the handle a channel callback received, while it
   /// runs. Copies and moves of a handle never carry it, so they act through messages.

@@ -38,6 +38,7 @@ struct channel_entry {
   std::vector<protocol::message> held;  // inbound frames waiting for the join to finish
   std::vector<shared_frame> outbox;     // frames made before the join reply went out
   std::optional<json> replaced;         // duplicate join: phx_close for this join_ref after the reply
+  std::vector<caf::message> to_topic;   // presence calls of the join callback: sent after the subscribe
 };
 
 namespace detail {
@@ -92,6 +93,12 @@ struct socket_actor_state {
              const payload& response);
   void reply_error(const protocol::message& msg, const json& join_ref, std::string_view reason, refusal why);
   void broadcast(const std::string& topic, std::string_view event, const payload& body, bool skip_self);
+  /// Presence for this connection on its channel `topic` (join_ref must still be current).
+  void presence(const std::string& topic, const json& join_ref, detail::presence_op op, const std::string& key,
+                json meta);
+  void push_presence_state(const std::string& topic, const json& join_ref);
+  /// To the channel's topic actor, after its subscribe (held while the join is decided).
+  void send_to_topic(channel_entry& entry, const std::string& topic, caf::message msg);
   void write(shared_frame frame);
   void write(protocol::result<protocol::encoded_frame> frame);
   channel_entry* find_channel(std::string_view topic, const json& join_ref);

@@ -99,6 +99,8 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
                                     reply_frame ? make_shared_frame(std::move(*reply_frame)) : nullptr})
       .then([this, topic, id](caf::actor& topic_actor) { on_subscribed(topic, id, std::move(topic_actor)); },
             [this, topic, id](caf::error& err) { on_subscribed(topic, id, std::move(err)); });
+    for (auto& msg : entry->to_topic) caf::anon_send(caf::actor_cast<caf::actor>(ctx->registry), std::move(msg));
+    entry->to_topic.clear();
     return;
   }
   ctx->stats->count(if_error);

@@ -62,3 +62,29 @@ void socket_actor_state::broadcast(const std::string& topic, std::string_view ev
 }
 
 } // namespace chorus
+
+namespace chorus {
+
+void socket_actor_state::send_to_topic(channel_entry& entry, const std::string&, caf::message msg) {
+  switch (entry.state) {
+    case channel_entry::phase::deciding: entry.to_topic.push_back(std::move(msg)); break;
+    // Through the registry, which forwards it after the subscribe it already has.
+    case channel_entry::phase::subscribing: caf::anon_send(caf::actor_cast<caf::actor>(ctx->registry), std::move(msg)); break;
+    case channel_entry::phase::joined: caf::anon_send(entry.topic_actor, std::move(msg)); break;
+  }
+}
+
+void socket_actor_state::presence(const std::string& topic, const json& join_ref, detail::presence_op op,
+                                  const std::string& key, json meta) {
+  auto* entry = find_channel(topic, join_ref);
+  if (!entry) return;  // that channel has ended: its presences went with it
+  send_to_topic(*entry, topic, caf::make_message(presence_request{topic, self->address(), op, key, std::move(meta)}));
+}
+
+void socket_actor_state::push_presence_state(const std::string& topic, const json& join_ref) {
+  auto* entry = find_channel(topic, join_ref);
+  if (!entry) return;
+  send_to_topic(*entry, topic, caf::make_message(presence_state_request{topic, self->address(), join_ref}));
+}
+
+} // namespace chorus

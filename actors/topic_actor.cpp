@@ -1,14 +1,17 @@
 #include "actors/topic_actor.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include "actors/log.hpp"
+#include "protocol/base64.hpp"
 
 namespace chorus::detail {
 
 namespace {
 
 using self_ptr = caf::stateful_actor<topic_state>*;
+using protocol::json;
 
 /// The frame for one serializer, built on first use and reused for every subscriber.
 struct frame_cache {
@@ -52,9 +55,158 @@ void rebuild_lists(topic_state& st) {
   st.lists_stale = false;
 }
 
+/// To every local subscriber: connections get one frame per serializer in use (one
+/// hand-over per io thread), app actors a pubsub_message.
+void fan_out(self_ptr self, const broadcast_request& msg) {
+  auto& st = self->state;
+  if (st.lists_stale) rebuild_lists(st);
+  frame_cache cache{msg, {}};
+  const connection* skip = nullptr;  // broadcast_from: the sender's connection
+  if (msg.except) {
+    auto it = std::find_if(st.subscribers.begin(), st.subscribers.end(),
+                           [&](const subscriber& s) { return s.owner.address() == msg.except; });
+    if (it != st.subscribers.end()) skip = it->conn.get();
+  }
+  for (auto& sub : st.direct) {
+    if (msg.except && sub.owner.address() == msg.except) continue;
+    if (!sub.conn) self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
+    else if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
+  }
+  for (auto& list : st.lists)
+    if (auto frame = cache.get(list.ser)) list.group->deliver(std::move(frame), list.members, skip);
+}
+
+// --- presence (docs/presence.md) -------------------------------------------------------
+
+/// A unique reference per tracked meta, as Phoenix makes them (random, base64).
+std::string new_phx_ref() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string bytes(12, '\0');
+  for (std::size_t i = 0; i < bytes.size(); i += 8) {
+    auto r = rng();
+    for (std::size_t j = 0; j < 8 && i + j < bytes.size(); ++j) bytes[i + j] = static_cast<char>(r >> (8 * j));
+  }
+  return protocol::base64_encode(bytes);
+}
+
+/// The topic's presences as Phoenix lists them: {key: {metas: [meta, …]}}.
+json presence_list(const topic_state& st) {
+  json out = json::object();
+  for (auto& p : st.presences) out[p.key]["metas"].push_back(p.meta);
+  return out;
+}
+
+void schedule_diff(self_ptr self) {
+  auto& st = self->state;
+  if (st.diff_scheduled) return;
+  st.diff_scheduled = true;
+  if (st.limits.presence_window.count() > 0) self->delayed_send(self, st.limits.presence_window, presence_flush{});
+  else self->send(self, presence_flush{});
+}
+
+void diff_join(self_ptr self, const presence_entry& p) {
+  self->state.pending_joins[p.key]["metas"].push_back(p.meta);
+  schedule_diff(self);
+}
+
+/// A leave cancels a join of the same meta still waiting in this window.
+void diff_leave(self_ptr self, const presence_entry& p) {
+  auto& st = self->state;
+  if (auto it = st.pending_joins.find(p.key); it != st.pending_joins.end()) {
+    auto& metas = (*it)["metas"];
+    for (auto m = metas.begin(); m != metas.end(); ++m)
+      if ((*m)["phx_ref"] == p.meta["phx_ref"]) {
+        metas.erase(m);
+        if (metas.empty()) st.pending_joins.erase(it);
+        return;
+      }
+  }
+  st.pending_leaves[p.key]["metas"].push_back(p.meta);
+  schedule_diff(self);
+}
+
+void flush_diff(self_ptr self) {
+  auto& st = self->state;
+  st.diff_scheduled = false;
+  if (st.pending_joins.empty() && st.pending_leaves.empty()) return;
+  json diff = {{"joins", std::move(st.pending_joins)}, {"leaves", std::move(st.pending_leaves)}};
+  st.pending_joins = json::object();
+  st.pending_leaves = json::object();
+  // Every node computes its own diffs: local_only, never forwarded.
+  fan_out(self, broadcast_request{st.topic, "presence_diff", std::move(diff), {}, true});
+}
+
+/// The presences of subscribers that are gone leave with them (a leave, a disconnect).
+/// Linear in the presences: a drain of n members costs n², not n³.
+void drop_presences_of(self_ptr self, const std::vector<caf::actor_addr>& gone) {
+  auto& st = self->state;
+  auto was_gone = [&](const caf::actor_addr& owner) { return std::find(gone.begin(), gone.end(), owner) != gone.end(); };
+  auto keep = st.presences.begin();
+  for (auto it = st.presences.begin(); it != st.presences.end(); ++it) {
+    if (was_gone(it->owner)) diff_leave(self, *it);
+    else if (keep != it) *keep++ = std::move(*it);
+    else ++keep;
+  }
+  st.presences.erase(keep, st.presences.end());
+}
+
+void on_presence(self_ptr self, presence_request& req) {
+  auto& st = self->state;
+  auto who = st.topic + ": presence " + req.key;
+  bool member = std::any_of(st.subscribers.begin(), st.subscribers.end(),
+                            [&](const subscriber& s) { return s.owner.address() == req.owner; });
+  if (!member) {
+    log_line(log_level::warn, "topic", who + " refused: only a subscriber of the topic can be tracked on it");
+    return;
+  }
+  auto mine = [&](const presence_entry& p) { return p.owner == req.owner && p.key == req.key; };
+  auto it = std::find_if(st.presences.begin(), st.presences.end(), mine);
+  if (req.op == presence_op::untrack) {
+    for (auto p = st.presences.begin(); p != st.presences.end();) {
+      if (!mine(*p)) {
+        ++p;
+        continue;
+      }
+      diff_leave(self, *p);
+      p = st.presences.erase(p);
+    }
+    return;
+  }
+  if (!req.meta.is_object()) {
+    log_line(log_level::warn, "topic", who + " refused: its meta must be a JSON object");
+    return;
+  }
+  auto meta = std::move(req.meta);
+  meta["phx_ref"] = new_phx_ref();
+  if (it != st.presences.end()) {  // an update (or a second track: the same)
+    meta["phx_ref_prev"] = it->meta["phx_ref"];
+    diff_leave(self, *it);
+    it->meta = std::move(meta);
+    diff_join(self, *it);
+    return;
+  }
+  auto owned = std::count_if(st.presences.begin(), st.presences.end(),
+                             [&](const presence_entry& p) { return p.owner == req.owner; });
+  if (static_cast<std::size_t>(owned) >= st.limits.max_presences_per_subscriber) {
+    log_line(log_level::warn, "topic", who + " refused: " + std::to_string(owned) +
+                                         " keys tracked already (max_presences_per_subscriber)");
+    return;
+  }
+  st.presences.push_back(presence_entry{req.key, req.owner, std::move(meta)});
+  diff_join(self, st.presences.back());
+}
+
 void remove_where(self_ptr self, auto pred) {
   auto& subs = self->state.subscribers;
-  subs.erase(std::remove_if(subs.begin(), subs.end(), pred), subs.end());
+  auto removed = std::stable_partition(subs.begin(), subs.end(), [&](const subscriber& s) { return !pred(s); });
+  if (!self->state.presences.empty() && removed != subs.end()) {
+    std::vector<caf::actor_addr> gone;
+    for (auto it = removed; it != subs.end(); ++it) gone.push_back(it->owner.address());
+    subs.erase(removed, subs.end());
+    drop_presences_of(self, gone);
+  } else {
+    subs.erase(removed, subs.end());
+  }
   self->state.lists_stale = true;
   if (subs.empty())  // ask to retire; the registry decides (a subscribe may be in flight)
     self->send(self->state.registry, retire_request{self->state.topic, self->state.subscribes_seen});
@@ -63,12 +215,14 @@ void remove_where(self_ptr self, auto pred) {
 } // namespace
 
 caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor registry,
-                          std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats, cluster_actor uplink) {
+                          topic_limits limits, std::shared_ptr<runtime_stats> stats, cluster_actor uplink) {
   auto& st = self->state;
   st.uplink = std::move(uplink);
+  st.pending_joins = json::object();
+  st.pending_leaves = json::object();
   st.topic = std::move(topic);
   st.registry = std::move(registry);
-  st.max_subscribers = max_subscribers;
+  st.limits = limits;
   st.stats = stats;
   self->set_down_handler([self](caf::down_msg& dm) {
     remove_where(self, [&](const subscriber& s) { return s.owner.address() == dm.source; });
@@ -102,7 +256,7 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
       ++st.subscribes_seen;
       auto existing = std::find_if(st.subscribers.begin(), st.subscribers.end(),
                                    [&](const subscriber& s) { return s.owner == req.sub.owner; });
-      bool ok = existing != st.subscribers.end() || st.subscribers.size() < st.max_subscribers;
+      bool ok = existing != st.subscribers.end() || st.subscribers.size() < st.limits.max_subscribers;
       if (ok) {
         if (existing != st.subscribers.end()) {
           *existing = req.sub;
@@ -129,22 +283,7 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
     },
     [self](broadcast_request& msg) {
       auto& st = self->state;
-      if (st.lists_stale) rebuild_lists(st);
-      frame_cache cache{msg, {}};
-      const connection* skip = nullptr;  // broadcast_from: the sender's connection
-      if (msg.except) {
-        auto it = std::find_if(st.subscribers.begin(), st.subscribers.end(),
-                               [&](const subscriber& s) { return s.owner.address() == msg.except; });
-        if (it != st.subscribers.end()) skip = it->conn.get();
-      }
-      for (auto& sub : st.direct) {
-        if (msg.except && sub.owner.address() == msg.except) continue;
-        if (!sub.conn) self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
-        else if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
-      }
-      // One hand-over per io thread and serializer, not one per subscriber.
-      for (auto& list : st.lists)
-        if (auto frame = cache.get(list.ser)) list.group->deliver(std::move(frame), list.members, skip);
+      fan_out(self, msg);
       // A socket's broadcast reaches its topic first: the peers get it from here, once,
       // without `except` (the sender is on this node).
       if (st.uplink && !msg.local_only) {
@@ -153,6 +292,17 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
       }
     },
     [self](const subscriber_count_request&) -> std::size_t { return self->state.subscribers.size(); },
+    [self](presence_request& req) { on_presence(self, req); },
+    [self](const presence_state_request& req) {
+      auto& st = self->state;
+      auto it = std::find_if(st.subscribers.begin(), st.subscribers.end(),
+                             [&](const subscriber& s) { return s.owner.address() == req.owner; });
+      if (it == st.subscribers.end() || !it->conn) return;  // left meanwhile (or not a connection)
+      auto frame = protocol::encode_push(it->ser, req.join_ref, st.topic, "presence_state", presence_list(st));
+      if (frame) it->conn->send(make_shared_frame(std::move(*frame)));
+    },
+    [self](const presence_list_request&) -> std::string { return presence_list(self->state).dump(); },
+    [self](presence_flush) { flush_diff(self); },
     [self](retire_topic) { self->quit(); },  // the registry's go-ahead
   };
 }

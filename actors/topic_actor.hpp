@@ -2,6 +2,7 @@
 // One actor per live topic (Phoenix PubSub's role): a bounded subscriber set; each
 // broadcast is encoded and framed once per serializer in use and the same bytes go to
 // every subscribing connection.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,23 @@
 
 namespace chorus::detail {
 
+/// What bounds one topic (from channel_config).
+struct topic_limits {
+  std::size_t max_subscribers = 256;
+  /// Presence diffs are gathered this long, then sent as one presence_diff.
+  std::chrono::milliseconds presence_window{50};
+  /// Keys one subscriber may track on one topic.
+  std::size_t max_presences_per_subscriber = 16;
+};
+
+/// One tracked presence: `meta` already carries its phx_ref (and phx_ref_prev after an
+/// update).
+struct presence_entry {
+  std::string key;
+  caf::actor_addr owner;
+  protocol::json meta;
+};
+
 /// The connection subscribers of one delivery group (io thread) and serializer: what a
 /// broadcast hands over in one piece.
 struct member_list {
@@ -30,18 +48,22 @@ struct topic_state {
   std::string topic;
   registry_actor registry;
   cluster_actor uplink;  // clustered: gets the broadcasts that reach this topic first
-  std::size_t max_subscribers = 0;
+  topic_limits limits;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
   std::vector<subscriber> subscribers;
   std::uint64_t subscribes_seen = 0;  // compared by the registry before it lets us retire
   std::vector<member_list> lists;     // rebuilt from `subscribers` after membership changes
   std::vector<subscriber> direct;     // the rest (app actors, ungrouped connections), rebuilt with them
   bool lists_stale = true;
+  std::vector<presence_entry> presences;  // in tracking order
+  protocol::json pending_joins;   // the next presence_diff: {key: {metas: [...]}}
+  protocol::json pending_leaves;
+  bool diff_scheduled = false;
   static inline const char* name = "chorus.topic";
 };
 
 caf::behavior topic_actor(caf::stateful_actor<topic_state>* self, std::string topic,
-                          registry_actor registry, std::size_t max_subscribers, std::shared_ptr<runtime_stats> stats,
+                          registry_actor registry, topic_limits limits, std::shared_ptr<runtime_stats> stats,
                           cluster_actor uplink);
 
 } // namespace chorus::detail

@@ -76,6 +76,35 @@ struct cluster_count_request {
   std::uint32_t wait_ms = 1000;
 };
 
+/// Presence (docs/presence.md): a subscriber tracks, updates or untracks itself under
+/// `key` on a topic. Sent by the socket actor (or pubsub) through the registry until the
+/// sender knows the topic actor, so it always follows the subscribe.
+enum class presence_op : std::uint8_t { track, update, untrack };
+struct presence_request {
+  std::string topic;
+  caf::actor_addr owner;
+  presence_op op = presence_op::track;
+  std::string key;
+  protocol::json meta;  // an object (track, update)
+};
+
+/// Push presence_state (the topic's whole presence list) to subscriber `owner` on its
+/// channel `join_ref` — Phoenix's `push(socket, "presence_state", Presence.list(socket))`.
+struct presence_state_request {
+  std::string topic;
+  caf::actor_addr owner;
+  protocol::json join_ref;
+};
+
+/// A topic's presence list as Phoenix shapes it ({key: {metas: [...]}}), answered as
+/// JSON text ("{}" for a topic that does not exist here).
+struct presence_list_request {
+  std::string topic;
+};
+
+/// topic → itself: the presence diff window is over.
+struct presence_flush {};
+
 /// registry → topic: the go-ahead to stop (see retire_request).
 struct retire_topic {};
 
@@ -100,6 +129,14 @@ typename Inspector::result_type inspect(Inspector& f, subscriber_count_request& 
   return f(caf::meta::type_name("chorus.subscriber_count_request"), x.topic);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, presence_list_request& x) {
+  return f(caf::meta::type_name("chorus.presence_list_request"), x.topic);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, presence_flush&) {
+  return f(caf::meta::type_name("chorus.presence_flush"));
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, retire_topic&) {
   return f(caf::meta::type_name("chorus.retire_topic"));
 }
@@ -107,3 +144,7 @@ typename Inspector::result_type inspect(Inspector& f, retire_topic&) {
 } // namespace chorus::detail
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::subscribe_request)
+// Local only (a socket and its topic are on one node); presence crosses nodes with wire
+// types of its own.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::presence_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::presence_state_request)

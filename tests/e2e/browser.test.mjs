@@ -1,7 +1,8 @@
 // The chat page in a real browser: Debian's Chromium, headless, driven by playwright-core.
 // Two pages join the same room; a message typed in one appears in both — over http/ws,
 // and over https/wss with a self-signed certificate (the page's phoenix.js picks wss
-// itself from the page's scheme).
+// itself from the page's scheme). Who is online (phoenix.js Presence): both pages list
+// both users; when one page goes, the other's list drops it.
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
@@ -51,3 +52,27 @@ for (const secure of [false, true]) {
     }
   });
 }
+
+it("the online list (phoenix.js Presence) follows pages coming and going", async () => {
+  const server = await startServer("chat");
+  const context = await browser.newContext();
+  try {
+    const pages = await Promise.all([context.newPage(), context.newPage()]);
+    for (const page of pages) {
+      await page.goto(`${server.http}/`);
+      await page.waitForSelector('body[data-joined="room:lobby"]', { timeout: 10000 });
+    }
+    const names = await Promise.all(pages.map((p) => p.inputValue("#name")));
+    const both = [...names].sort().join(",");
+    for (const page of pages) {
+      await page.waitForFunction((want) => document.body.dataset.online === want, both, { timeout: 10000 });
+      assert.deepEqual((await page.locator("#online li").allTextContents()).sort(), [...names].sort());
+    }
+    await pages[1].close();
+    await pages[0].waitForFunction((want) => document.body.dataset.online === want, names[0], { timeout: 10000 });
+    assert.deepEqual(await pages[0].locator("#online li").allTextContents(), [names[0]]);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

@@ -90,6 +90,7 @@ describe("graceful drain", () => {
     }
     for (const c of clients) c.send(["1", "1", "room:drain", "phx_join", {}]);
     await Promise.all(clients.map((c) => c.take(1, 10000)));
+    await sleep(1000);  // the chat room tracks presence: let the arrivals' diffs go out first
     const closedAt = clients.map(() => null);
     clients.forEach((c, i) => c.closed.then(() => { closedAt[i] = Date.now(); }));
     const t0 = Date.now();
