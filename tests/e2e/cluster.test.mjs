@@ -30,14 +30,19 @@ async function waitFor(what, ms, check) {
   }
 }
 
-async function startNode(name, httpPort, clusterPort, seeds) {
+async function startNode(name, httpPort, clusterPort, seeds, options = {}) {
   return startServer("chat", [
     "--port", String(httpPort), "--node-name", name,
     "--cluster-bind", `127.0.0.1:${clusterPort}`, "--cluster-peers", seeds.map((p) => `127.0.0.1:${p}`).join(","),
     "--cluster-heartbeat-ms", String(HEARTBEAT_MS), "--cluster-timeout-ms", String(TIMEOUT_MS),
     "--drain-timeout-ms", "1000",
-  ]);
+  ], options);
 }
+
+// Under scripts/sanitize.sh: CAF 0.17.6's middleman leaks its BASP broker (a reference
+// cycle inside libcaf_io) when a node stops while a connection to a frozen peer is still
+// being set up — the last step below. Leak checks stay on for every other node.
+const cafLeaksAtFrozenShutdown = { env: { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ""}:detect_leaks=0` } };
 
 const stats = (node) => getJson(`${node.http}/stats`);
 const peersUp = async (node) => (await stats(node)).cluster.peers_up;
@@ -81,10 +86,11 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
   const clusterPorts = [await freePort(), await freePort(), await freePort()];
   // b and c know only a: the mesh (b ↔ c too) forms from one seed.
   const t0 = Date.now();
-  let a = await startNode("a", httpPorts[0], clusterPorts[0], []);
+  let a = await startNode("a", httpPorts[0], clusterPorts[0], [], cafLeaksAtFrozenShutdown);
   let b = await startNode("b", httpPorts[1], clusterPorts[1], [clusterPorts[0]]);
   let c = await startNode("c", httpPorts[2], clusterPorts[2], [clusterPorts[0]]);
   const nodes = () => [a, b, c];
+  const clients = [];
   try {
     const meshMs = await waitFor("full mesh", 5000, async () => (await Promise.all(nodes().map(peersUp))).every((n) => n === 2));
     console.log(`mesh formed ${meshMs} ms after the last node listened (${Date.now() - t0} ms after the first started)`);
@@ -92,6 +98,7 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
     // Subscribers on every node; publishers on every node.
     const subs = await Promise.all([a, b, b, c].map((n) => subscriber(n.url)));
     const pubs = await Promise.all([a, b, c].map((n) => subscriber(n.url)));
+    clients.push(...subs, ...pubs);
     await waitFor("interest everywhere", 3000, async () =>
       (await interestFrom(a, ["b", "c"])) && (await interestFrom(b, ["a", "c"])) && (await interestFrom(c, ["a", "b"])));
 
@@ -136,6 +143,7 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
     c = await startNode("c", httpPorts[2], clusterPorts[2], [clusterPorts[0]]);
     await waitFor("c back in the mesh", 5000, async () => (await peersUp(a)) === 2 && (await peersUp(b)) === 2 && (await peersUp(c)) === 2);
     const fresh = await subscriber(c.url);
+    clients.push(fresh);
     await waitFor("c's interest at a", 3000, () => interestFrom(a, ["c"]));
     pubs[0].channel.push("new_msg", { from: "a", n: -2 });
     await waitFor("restarted c hears a", 3000, async () => fresh.got.some((m) => m.from === "a" && m.n === -2));
@@ -170,8 +178,8 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
     assert.ok(termMs < 5000, `exited in ${termMs} ms`);
     assert.match(a.stderr(), /shutdown waits on a peer that does not read/);
     b.proc.kill("SIGCONT");
-    for (const s of [...subs, ...pubs, fresh]) s.socket.disconnect();
   } finally {
+    for (const s of clients) s.socket.disconnect();  // (or phoenix.js reconnects forever)
     for (const n of nodes()) {
       n.proc.kill("SIGCONT");
       const code = await n.stop();

@@ -25,15 +25,16 @@ export function within(promise, ms, fallback = () => null) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Starts a server binary; resolves once it prints "listening on HOST:PORT". */
-export async function startServer(kind = "conformance", args = []) {
+/** Starts a server binary; resolves once it prints "listening on HOST:PORT". `env` adds
+ *  to the environment it inherits. */
+export async function startServer(kind = "conformance", args = [], { env = {} } = {}) {
   const bin = kind === "chat" ? process.env.CHAT_SERVER : process.env.CONFORMANCE_SERVER;
   if (!bin) throw new Error(`set ${kind === "chat" ? "CHAT_SERVER" : "CONFORMANCE_SERVER"} (ctest does)`);
   // "conformance-limited": the conformance server with only 48 file descriptors
   const [cmd, cmdArgs] = kind === "conformance-limited"
     ? ["prlimit", ["--nofile=48:48", bin, "--port", "0", ...args]]
     : [bin, ["--port", "0", ...args]];
-  const proc = spawn(cmd, cmdArgs, { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(cmd, cmdArgs, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let stderr = "";
   proc.stderr.on("data", (d) => { stderr += d; });
   const [port, secure] = await new Promise((resolve, reject) => {
