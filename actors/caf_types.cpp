@@ -21,6 +21,9 @@ void register_chorus_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<detail::peer_ack>("chorus.peer_ack");
   cfg.add_message_type<detail::peer_count_request>("chorus.peer_count_request");
   cfg.add_message_type<detail::peer_count_reply>("chorus.peer_count_reply");
+  cfg.add_message_type<detail::peer_presence>("chorus.peer_presence");
+  cfg.add_message_type<detail::remote_presence>("chorus.remote_presence");
+  cfg.add_message_type<detail::presence_snapshot_request>("chorus.presence_snapshot_request");
   cfg.add_message_type<cluster_count>("chorus.cluster_count");
   // The rest of the cluster actor's interface (named in its published signature).
   cfg.add_message_type<detail::topic_up>("chorus.topic_up");

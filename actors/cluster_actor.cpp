@@ -12,8 +12,10 @@ namespace chorus::detail {
 namespace {
 
 using self_ptr = cluster_actor::stateful_pointer<cluster_state>;
-/// Topic actors are dynamically typed; for counts the cluster actor sees this face.
+/// Topic actors are dynamically typed; for counts and presence snapshots the cluster
+/// actor sees these faces.
 using count_actor = caf::typed_actor<caf::replies_to<subscriber_count_request>::with<std::size_t>>;
+using snapshot_actor = caf::typed_actor<caf::replies_to<presence_snapshot_request>::with<peer_presence>>;
 /// What the dialler answers.
 using dial_actor = caf::typed_actor<caf::replies_to<dial_request>::with<caf::actor>>;
 
@@ -163,7 +165,12 @@ void drop_peer(self_ptr self, const std::string& name, const std::string& why) {
   self->demonitor(p.handle.address());
   publish_down(self, p);
   auto address = p.address;
+  auto name_copy = p.name;
   st.peers.erase(it);
+  // Its presences leave every local list (an empty snapshot replaces them); when it comes
+  // back, its snapshot brings them again.
+  for (auto& [topic, actor] : st.topics)
+    caf::anon_send(actor, remote_presence{name_copy, peer_presence{topic, true, {}, {}}});
   // Answers it owed to cluster-wide counts will not come: those finish on their timeout.
   if (!address.empty()) {
     st.dials.try_emplace(address);
@@ -271,6 +278,23 @@ void count_here(self_ptr self, const std::string& topic, F done) {
           [done](caf::error&) mutable { done(std::uint64_t{0}); });  // retired meanwhile
 }
 
+/// A peer has just said it has subscribers for `topics`: it gets this node's presences on
+/// those of them that live here too.
+void send_presence_snapshots(self_ptr self, const std::string& peer, std::uint64_t incarnation,
+                             const std::vector<std::string>& topics) {
+  for (auto& topic : topics) {
+    auto it = self->state.topics.find(topic);
+    if (it == self->state.topics.end()) continue;
+    self->request(caf::actor_cast<snapshot_actor>(it->second), std::chrono::seconds{5}, presence_snapshot_request{topic})
+      .then(
+        [self, peer, incarnation](peer_presence& snapshot) {
+          auto p = self->state.peers.find(peer);
+          if (p != self->state.peers.end() && p->second.incarnation == incarnation) self->send(p->second.handle, snapshot);
+        },
+        [](caf::error&) {});  // the topic retired meanwhile: nothing of ours to tell
+  }
+}
+
 void send_interest(self_ptr self, peer_interest msg) {
   for (auto& [_, p] : self->state.peers) self->send(p.handle, msg);
 }
@@ -325,6 +349,7 @@ void on_hello(self_ptr self, peer_hello& h) {
     d.dialing = false;
   }
   if (!h.reply) self->send(from, make_hello(self, true));
+  send_presence_snapshots(self, p.name, p.incarnation, h.topics);
   if (fresh)
     log(self, log_level::info, "peer " + where(p) + " up, incarnation " +
                            std::to_string(p.incarnation) + ", " + std::to_string(p.interest.size()) + " topics");
@@ -407,12 +432,28 @@ cluster_actor::behavior_type cluster(self_ptr self, cluster_config config, std::
       publish(self, *p);
     },
     [self](peer_hello& h) { on_hello(self, h); },
+    [self](peer_presence& msg) {
+      auto& st = self->state;
+      if (!self->current_sender()) {
+        // From a local topic actor: this node's presence changes, to the peers that have
+        // the topic. Outside the byte cap: small, and a dropped one would leave a peer's
+        // list wrong until the next snapshot.
+        for (auto& [_, p] : st.peers)
+          if (p.interest.count(msg.topic)) self->send(p.handle, msg);
+        return;
+      }
+      auto* p = peer_of_sender(self);
+      if (!p) return;
+      if (auto it = st.topics.find(msg.topic); it != st.topics.end())
+        caf::anon_send(it->second, remote_presence{p->name, std::move(msg)});
+    },
     [self](peer_interest& msg) {
       auto* p = peer_of_sender(self);
       if (!p) return;
-      for (auto& t : msg.added) p->interest.insert(std::move(t));
+      for (auto& t : msg.added) p->interest.insert(t);
       for (auto& t : msg.removed) p->interest.erase(t);
       publish(self, *p);
+      send_presence_snapshots(self, p->name, p->incarnation, msg.added);
     },
     [self](peer_connect& msg) {
       if (!msg.address.empty()) self->state.dials.try_emplace(msg.address);

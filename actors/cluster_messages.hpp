@@ -69,6 +69,7 @@ using cluster_actor = caf::typed_actor<
   caf::reacts_to<peer_connect>, caf::reacts_to<cluster_start>, caf::reacts_to<peer_hello>,
   caf::reacts_to<peer_interest>, caf::reacts_to<peer_batch>, caf::reacts_to<peer_ack>,
   caf::reacts_to<peer_count_request>, caf::reacts_to<peer_count_reply>, caf::reacts_to<flush_peers>,
+  caf::reacts_to<peer_presence>,
   caf::reacts_to<redial>, caf::reacts_to<hello_timeout>, caf::reacts_to<count_timeout>,
   caf::replies_to<cluster_count_request>::with<cluster_count>,
   caf::replies_to<peers_request>::with<std::vector<std::string>>>;

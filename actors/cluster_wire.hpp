@@ -64,6 +64,31 @@ struct peer_count_reply {
   std::uint64_t count = 0;
 };
 
+/// One of the sender's own presences: its key and meta (JSON text, with its phx_ref).
+struct peer_presence_meta {
+  std::string key;
+  std::string meta;
+};
+
+/// The sender's own presences on `topic` (never those it learned from others): all of
+/// them when `snapshot` (they replace what the receiver had from the sender), else what
+/// changed. Sent to the peers with subscribers for the topic; a snapshot when a peer's
+/// interest in the topic appears.
+struct peer_presence {
+  std::string topic;
+  bool snapshot = false;
+  std::vector<peer_presence_meta> joins;
+  std::vector<peer_presence_meta> leaves;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_presence_meta& x) {
+  return f(caf::meta::type_name("chorus.peer_presence_meta"), x.key, x.meta);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_presence& x) {
+  return f(caf::meta::type_name("chorus.peer_presence"), x.topic, x.snapshot, x.joins, x.leaves);
+}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_hello& x) {
   return f(caf::meta::type_name("chorus.peer_hello"), x.version, x.cluster, x.name, x.incarnation, x.address,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "actors/log.hpp"
 #include "protocol/base64.hpp"
@@ -93,6 +94,8 @@ std::string new_phx_ref() {
 json presence_list(const topic_state& st) {
   json out = json::object();
   for (auto& p : st.presences) out[p.key]["metas"].push_back(p.meta);
+  for (auto& [_, list] : st.remote)
+    for (auto& p : list) out[p.key]["metas"].push_back(p.meta);
   return out;
 }
 
@@ -104,14 +107,27 @@ void schedule_diff(self_ptr self) {
   else self->send(self, presence_flush{});
 }
 
-void diff_join(self_ptr self, const presence_entry& p) {
-  self->state.pending_joins[p.key]["metas"].push_back(p.meta);
+/// `local`: one of this node's presences, which the cluster's other nodes hear about.
+void diff_join(self_ptr self, const presence_entry& p, bool local = true) {
+  auto& st = self->state;
+  st.pending_joins[p.key]["metas"].push_back(p.meta);
+  if (local && st.uplink) st.uplink_delta.joins.push_back({p.key, p.meta.dump()});
   schedule_diff(self);
 }
 
 /// A leave cancels a join of the same meta still waiting in this window.
-void diff_leave(self_ptr self, const presence_entry& p) {
+void diff_leave(self_ptr self, const presence_entry& p, bool local = true) {
   auto& st = self->state;
+  if (local && st.uplink) {
+    // Peers apply a change's leaves before its joins: a meta that joins and leaves in
+    // one window must not reach them as both.
+    auto text = p.meta.dump();
+    auto& joins = st.uplink_delta.joins;
+    auto same = std::find_if(joins.begin(), joins.end(), [&](const peer_presence_meta& m) { return m.key == p.key && m.meta == text; });
+    if (same != joins.end()) joins.erase(same);
+    else st.uplink_delta.leaves.push_back({p.key, std::move(text)});
+    schedule_diff(self);
+  }
   if (auto it = st.pending_joins.find(p.key); it != st.pending_joins.end()) {
     auto& metas = (*it)["metas"];
     for (auto m = metas.begin(); m != metas.end(); ++m)
@@ -128,6 +144,10 @@ void diff_leave(self_ptr self, const presence_entry& p) {
 void flush_diff(self_ptr self) {
   auto& st = self->state;
   st.diff_scheduled = false;
+  if (!st.uplink_delta.joins.empty() || !st.uplink_delta.leaves.empty()) {
+    st.uplink_delta.topic = st.topic;
+    caf::anon_send(st.uplink, std::exchange(st.uplink_delta, peer_presence{}));
+  }
   if (st.pending_joins.empty() && st.pending_leaves.empty()) return;
   json diff = {{"joins", std::move(st.pending_joins)}, {"leaves", std::move(st.pending_leaves)}};
   st.pending_joins = json::object();
@@ -148,6 +168,62 @@ void drop_presences_of(self_ptr self, const std::vector<caf::actor_addr>& gone) 
     else ++keep;
   }
   st.presences.erase(keep, st.presences.end());
+}
+
+/// This node's presences, as a peer gets them when its interest in the topic appears.
+peer_presence local_snapshot(const topic_state& st) {
+  peer_presence out{st.topic, true, {}, {}};
+  for (auto& p : st.presences) out.joins.push_back({p.key, p.meta.dump()});
+  return out;
+}
+
+/// Another node's presences (docs/presence.md, "Across a cluster"): a snapshot replaces
+/// what that node had here, a change applies; either way local subscribers get the
+/// difference in their next presence_diff. Metas are matched by phx_ref, so a change
+/// already contained in a snapshot applies as nothing.
+void on_remote_presence(self_ptr self, remote_presence& msg) {
+  auto& st = self->state;
+  auto& list = st.remote[msg.node];
+  auto parse = [&](const peer_presence_meta& m, presence_entry& out) {
+    auto meta = protocol::parse_json(m.meta);
+    if (!meta || !meta->is_object()) return false;
+    out.key = m.key;
+    out.meta = std::move(*meta);
+    return true;
+  };
+  auto ref_of = [](const presence_entry& p) { return p.meta.value("phx_ref", std::string{}); };
+  auto find_ref = [&](const std::string& key, const std::string& ref) {
+    return std::find_if(list.begin(), list.end(), [&](const presence_entry& p) { return p.key == key && ref_of(p) == ref; });
+  };
+  if (msg.presence.snapshot) {
+    std::vector<presence_entry> fresh;
+    for (auto& m : msg.presence.joins)
+      if (presence_entry e; parse(m, e)) fresh.push_back(std::move(e));
+    for (auto& old : list) {
+      auto ref = ref_of(old);
+      bool kept = std::any_of(fresh.begin(), fresh.end(), [&](const presence_entry& e) { return e.key == old.key && ref_of(e) == ref; });
+      if (!kept) diff_leave(self, old, false);
+    }
+    for (auto& e : fresh)
+      if (find_ref(e.key, ref_of(e)) == list.end()) diff_join(self, e, false);
+    list = std::move(fresh);
+  } else {
+    for (auto& m : msg.presence.leaves) {
+      presence_entry e;
+      if (!parse(m, e)) continue;
+      if (auto it = find_ref(e.key, ref_of(e)); it != list.end()) {
+        diff_leave(self, *it, false);
+        list.erase(it);
+      }
+    }
+    for (auto& m : msg.presence.joins) {
+      presence_entry e;
+      if (!parse(m, e) || find_ref(e.key, ref_of(e)) != list.end()) continue;
+      list.push_back(std::move(e));
+      diff_join(self, list.back(), false);
+    }
+  }
+  if (list.empty()) st.remote.erase(msg.node);
 }
 
 void on_presence(self_ptr self, presence_request& req) {
@@ -302,8 +378,13 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
       if (frame) it->conn->send(make_shared_frame(std::move(*frame)));
     },
     [self](const presence_list_request&) -> std::string { return presence_list(self->state).dump(); },
+    [self](remote_presence& msg) { on_remote_presence(self, msg); },
+    [self](const presence_snapshot_request&) -> peer_presence { return local_snapshot(self->state); },
     [self](presence_flush) { flush_diff(self); },
-    [self](retire_topic) { self->quit(); },  // the registry's go-ahead
+    [self](retire_topic) {  // the registry's go-ahead
+      flush_diff(self);  // the other nodes still hear of the last members' presences leaving
+      self->quit();
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // broadcast is encoded and framed once per serializer in use and the same bytes go to
 // every subscribing connection.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,7 +56,9 @@ struct topic_state {
   std::vector<member_list> lists;     // rebuilt from `subscribers` after membership changes
   std::vector<subscriber> direct;     // the rest (app actors, ungrouped connections), rebuilt with them
   bool lists_stale = true;
-  std::vector<presence_entry> presences;  // in tracking order
+  std::vector<presence_entry> presences;  // this node's, in tracking order
+  std::map<std::string, std::vector<presence_entry>> remote;  // other nodes' (clustered), by node
+  peer_presence uplink_delta;  // this node's changes not yet told to the cluster actor
   protocol::json pending_joins;   // the next presence_diff: {key: {metas: [...]}}
   protocol::json pending_leaves;
   bool diff_scheduled = false;

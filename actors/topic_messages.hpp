@@ -10,6 +10,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "actors/cluster_wire.hpp"
 #include "actors/connection.hpp"
 #include "actors/pubsub_message.hpp"
 #include "protocol/message.hpp"
@@ -102,6 +103,17 @@ struct presence_list_request {
   std::string topic;
 };
 
+/// cluster → topic: what node `node` has (snapshot) or changed on this topic.
+struct remote_presence {
+  std::string node;
+  detail::peer_presence presence;
+};
+/// cluster → topic: this node's own presences on the topic (answered with a snapshot
+/// peer_presence), for a peer whose interest in the topic just appeared.
+struct presence_snapshot_request {
+  std::string topic;
+};
+
 /// topic → itself: the presence diff window is over.
 struct presence_flush {};
 
@@ -131,6 +143,14 @@ typename Inspector::result_type inspect(Inspector& f, subscriber_count_request& 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, presence_list_request& x) {
   return f(caf::meta::type_name("chorus.presence_list_request"), x.topic);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_presence& x) {
+  return f(caf::meta::type_name("chorus.remote_presence"), x.node, x.presence);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, presence_snapshot_request& x) {
+  return f(caf::meta::type_name("chorus.presence_snapshot_request"), x.topic);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, presence_flush&) {

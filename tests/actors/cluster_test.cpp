@@ -11,6 +11,7 @@
 
 #include "actors/caf_types.hpp"
 #include "actors/log.hpp"
+#include "actors/presence.hpp"
 #include "actors/runtime.hpp"
 #include "actors/socket.hpp"
 #include "actors/socket_messages.hpp"
@@ -87,6 +88,56 @@ channel_def room_channel() {
   };
 }
 
+/// "pres:*": presence as the chat example does it (state after the join, tracked by user).
+channel_def presence_channel() {
+  return channel_def{
+    .topic_pattern = "pres:*",
+    .join = [](const json&, socket& s) {
+      presence::push_state(s);
+      presence::track(s, s.query().value("user", "?"), {{"node", s.query().value("node", "?")}});
+      return join_result::ok();
+    },
+    .leave = nullptr,
+    .handlers = {},
+  };
+}
+
+/// What phoenix.js's Presence would hold: presence_state, then each presence_diff
+/// (leaves, then joins, by phx_ref), from a client's frames.
+struct presence_view {
+  json state = json::object();
+  void take(const std::vector<std::string>& frames) {
+    for (auto& text : frames) {
+      auto m = json::parse(text);
+      if (m[3] == "presence_state") state = m[4];
+      if (m[3] != "presence_diff") continue;
+      for (auto& [key, v] : m[4]["leaves"].items()) {
+        if (!state.contains(key)) continue;
+        auto& metas = state[key]["metas"];
+        for (auto& gone : v["metas"])
+          for (auto it = metas.begin(); it != metas.end(); ++it)
+            if ((*it)["phx_ref"] == gone["phx_ref"]) {
+              metas.erase(it);
+              break;
+            }
+        if (metas.empty()) state.erase(key);
+      }
+      for (auto& [key, v] : m[4]["joins"].items())
+        for (auto& meta : v["metas"]) {
+          auto& metas = state[key]["metas"];
+          if (std::none_of(metas.begin(), metas.end(), [&](const json& x) { return x["phx_ref"] == meta["phx_ref"]; }))
+            metas.push_back(meta);  // (by phx_ref, as phoenix.js: a diff may repeat what the state had)
+        }
+    }
+  }
+  std::vector<std::string> who() const {
+    std::vector<std::string> out;
+    for (auto& [key, v] : state.items())
+      for (std::size_t i = 0; i < v["metas"].size(); ++i) out.push_back(key);
+    return out;
+  }
+};
+
 class cluster_fixture {
 public:
   explicit cluster_fixture(std::size_t max_queued_bytes = 8u << 20,
@@ -108,7 +159,7 @@ public:
 
   std::size_t add_node(const std::string& name, std::size_t max_queued_bytes = 8u << 20) {
     channel_config config;
-    config.channels = {room_channel()};
+    config.channels = {room_channel(), presence_channel()};
     config.connect = [](const connect_info& info) {
       return connect_result::ok(json::object(), info.params.value("id", std::string{}));
     };
@@ -225,6 +276,11 @@ public:
   }
 
   runtime& node(std::size_t i) { return *nodes_[i]; }
+  /// Moves simulated time (presence windows) and runs.
+  void advance(std::chrono::milliseconds d) {
+    sched().advance_time(d);
+    run();
+  }
   caf::actor_system& system() { return sys_; }
   void run() { sched().run(); }
   caf::scheduler::test_coordinator& sched() {
@@ -577,7 +633,70 @@ TEST_CASE("cluster: bad words from a peer are refused or counted, never fatal", 
     std::vector<std::uint64_t> acks;
     for (int k = 0; k < 10 && peer->has_next_message(); ++k)
       peer->receive([&](const detail::peer_hello&) {}, [&](const detail::peer_ack& ack) { acks.push_back(ack.seq); },
-                    [&](const detail::peer_interest&) {});
+                    [&](const detail::peer_interest&) {}, [&](const detail::peer_presence&) {});
     CHECK(acks == std::vector<std::uint64_t>{1, 5});
   }
+}
+
+TEST_CASE("cluster: presence is cluster-wide — snapshots on interest, changes after, gone with a node", "[cluster][presence]") {
+  using namespace std::chrono_literals;
+  cluster_fixture f;
+  f.mesh();
+  auto alice = f.open(0, {{"user", "alice"}, {"node", "a"}});
+  f.join(alice, "pres:1");
+  f.advance(50ms);
+  // bob joins on b after alice: his list gets her from a's snapshot (a diff after his state).
+  auto bob = f.open(1, {{"user", "bob"}, {"node", "b"}});
+  f.join(bob, "pres:1");
+  f.advance(50ms);
+  f.advance(50ms);
+  presence_view at_a, at_b;
+  at_a.take(alice.conn->take());
+  at_b.take(bob.conn->take());
+  CHECK(at_a.who() == std::vector<std::string>{"alice", "bob"});
+  CHECK(at_b.who() == std::vector<std::string>{"alice", "bob"});
+  CHECK(at_b.state["alice"]["metas"][0]["node"] == "a");
+  // Two tabs of carol on c; c goes down: her metas leave the lists on a and b.
+  auto carol1 = f.open(2, {{"user", "carol"}});
+  auto carol2 = f.open(2, {{"user", "carol"}});
+  f.join(carol1, "pres:1");
+  f.join(carol2, "pres:1");
+  f.advance(50ms);
+  f.advance(50ms);
+  at_a.take(alice.conn->take());
+  at_b.take(bob.conn->take());
+  CHECK(at_a.who() == std::vector<std::string>{"alice", "bob", "carol", "carol"});
+  CHECK(at_b.who() == std::vector<std::string>{"alice", "bob", "carol", "carol"});
+  presence_view at_c;
+  at_c.take(carol2.conn->take());
+  CHECK(at_c.who() == std::vector<std::string>{"alice", "bob", "carol", "carol"});
+  f.kill(2);
+  f.advance(50ms);
+  at_a.take(alice.conn->take());
+  at_b.take(bob.conn->take());
+  CHECK(at_a.who() == std::vector<std::string>{"alice", "bob"});
+  CHECK(at_b.who() == std::vector<std::string>{"alice", "bob"});
+  // bob leaves: gone on a too; a join and leave inside one window reach nobody.
+  f.leave(bob, "pres:1");
+  auto flicker = f.open(0, {{"user", "flicker"}});
+  f.join(flicker, "pres:1");
+  f.leave(flicker, "pres:1");
+  f.advance(50ms);
+  f.advance(50ms);
+  at_a.take(alice.conn->take());
+  CHECK(at_a.who() == std::vector<std::string>{"alice"});
+  // The list an app reads holds the other nodes' presences too.
+  auto dave = f.open(1, {{"user", "dave"}});
+  f.join(dave, "pres:1");
+  f.advance(50ms);
+  f.advance(50ms);
+  caf::scoped_actor self{f.system()};
+  std::string listed;
+  auto rp = presence::list(self.ptr(), f.node(0).bus(), "pres:1");
+  f.run();
+  rp.receive([&](const std::string& text) { listed = text; }, [&](caf::error&) {});
+  auto list = json::parse(listed);
+  CHECK(list.contains("alice"));
+  CHECK(list.contains("dave"));
+  CHECK(list.size() == 2);
 }

@@ -203,3 +203,33 @@ test("a node of another cluster is refused", { timeout: 30000 }, async () => {
     assert.equal(await one.stop(), 0);
   }
 });
+
+test("presence is cluster-wide: phoenix.js Presence on every node lists everyone, and a dead node's users leave", { timeout: 60000 }, async () => {
+  const { Presence } = await import("phoenix");
+  const [h, p] = [[await freePort(), await freePort(), await freePort()], [await freePort(), await freePort(), await freePort()]];
+  const nodes = [
+    await startNode("a", h[0], p[0], []),
+    await startNode("b", h[1], p[1], [p[0]]),
+    await startNode("c", h[2], p[2], [p[0]]),
+  ];
+  const sockets = [];
+  try {
+    await waitFor("full mesh", 5000, async () => (await Promise.all(nodes.map(peersUp))).every((n) => n === 2));
+    const users = [];
+    for (const [i, name] of ["ann", "ben", "cat"].entries()) {
+      const socket = await phxSocket(nodes[i].url, { params: { user_id: name }, reconnectAfterMs: () => 60000 });
+      sockets.push(socket);
+      const channel = socket.channel("room:who", {});
+      const presence = new Presence(channel);
+      const user = { name, online: () => presence.list((id) => id).sort() };
+      users.push(user);
+      assert.equal((await outcome(channel.join()))[0], "ok");
+    }
+    await waitFor("everyone sees everyone", 5000, async () => users.every((u) => u.online().join() === "ann,ben,cat"));
+    nodes[2].proc.kill("SIGKILL");
+    await waitFor("cat left a's and b's lists", 5000, async () => users.slice(0, 2).every((u) => u.online().join() === "ann,ben"));
+  } finally {
+    for (const s of sockets) s.disconnect();
+    for (const n of nodes) await n.stop();
+  }
+});
