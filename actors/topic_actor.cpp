@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_set>
 #include <utility>
 
 #include "actors/log.hpp"
 #include "protocol/base64.hpp"
+#include "protocol/json_text.hpp"
 
 namespace chorus::detail {
 
@@ -90,13 +92,58 @@ std::string new_phx_ref() {
   return protocol::base64_encode(bytes);
 }
 
-/// The topic's presences as Phoenix lists them: {key: {metas: [meta, …]}}.
-json presence_list(const topic_state& st) {
-  json out = json::object();
-  for (auto& p : st.presences) out[p.key]["metas"].push_back(p.meta);
+void append_key_group(std::string& out, std::string_view key, std::string_view metas) {
+  protocol::append_json_string(out, key);
+  out += ":{\"metas\":[";
+  out += metas;
+  out += "]}";
+}
+
+/// The topic's presences as Phoenix lists them, {key: {metas: [meta, …]}}, as JSON text
+/// (keys in first-seen order: a JSON object's order means nothing to clients).
+const std::string& presence_list(topic_state& st) {
+  if (st.list_valid) return st.list_text;
+  std::unordered_map<std::string_view, std::size_t> index;
+  std::vector<std::pair<std::string_view, std::string>> groups;
+  auto add = [&](const presence_entry& p) {
+    auto [it, fresh] = index.try_emplace(p.key, groups.size());
+    if (fresh) groups.emplace_back(p.key, std::string{});
+    auto& metas = groups[it->second].second;
+    if (!metas.empty()) metas += ',';
+    metas += p.text;
+  };
+  for (auto& p : st.presences) add(p);
   for (auto& [_, list] : st.remote)
-    for (auto& p : list) out[p.key]["metas"].push_back(p.meta);
+    for (auto& p : list) add(p);
+  auto& out = st.list_text;
+  out = "{";
+  for (auto& [key, metas] : groups) {
+    if (out.size() > 1) out += ',';
+    append_key_group(out, key, metas);
+  }
+  out += '}';
+  st.list_valid = true;
   return out;
+}
+
+/// Bookkeeping for the rendered list: a meta under a new key extends it in place, any
+/// other change renders it again on next use.
+void list_added(topic_state& st, const presence_entry& p) {
+  auto& n = st.metas_per_key[p.key];
+  if (++n == 1 && st.list_valid) {
+    st.list_text.pop_back();  // '}'
+    if (st.list_text.size() > 1) st.list_text += ',';
+    append_key_group(st.list_text, p.key, p.text);
+    st.list_text += '}';
+  } else {
+    st.list_valid = false;
+  }
+}
+
+void list_removed(topic_state& st, const presence_entry& p) {
+  if (auto it = st.metas_per_key.find(p.key); it != st.metas_per_key.end() && --it->second == 0)
+    st.metas_per_key.erase(it);
+  st.list_valid = false;
 }
 
 void schedule_diff(self_ptr self) {
@@ -111,7 +158,7 @@ void schedule_diff(self_ptr self) {
 void diff_join(self_ptr self, const presence_entry& p, bool local = true) {
   auto& st = self->state;
   st.pending_joins[p.key]["metas"].push_back(p.meta);
-  if (local && st.uplink) st.uplink_delta.joins.push_back({p.key, p.meta.dump()});
+  if (local && st.uplink) st.uplink_delta.joins.push_back({p.key, p.text});
   schedule_diff(self);
 }
 
@@ -121,11 +168,11 @@ void diff_leave(self_ptr self, const presence_entry& p, bool local = true) {
   if (local && st.uplink) {
     // Peers apply a change's leaves before its joins: a meta that joins and leaves in
     // one window must not reach them as both.
-    auto text = p.meta.dump();
+    const auto& text = p.text;
     auto& joins = st.uplink_delta.joins;
     auto same = std::find_if(joins.begin(), joins.end(), [&](const peer_presence_meta& m) { return m.key == p.key && m.meta == text; });
     if (same != joins.end()) joins.erase(same);
-    else st.uplink_delta.leaves.push_back({p.key, std::move(text)});
+    else st.uplink_delta.leaves.push_back({p.key, text});
     schedule_diff(self);
   }
   if (auto it = st.pending_joins.find(p.key); it != st.pending_joins.end()) {
@@ -163,7 +210,10 @@ void drop_presences_of(self_ptr self, const std::vector<caf::actor_addr>& gone) 
   auto was_gone = [&](const caf::actor_addr& owner) { return std::find(gone.begin(), gone.end(), owner) != gone.end(); };
   auto keep = st.presences.begin();
   for (auto it = st.presences.begin(); it != st.presences.end(); ++it) {
-    if (was_gone(it->owner)) diff_leave(self, *it);
+    if (was_gone(it->owner)) {
+      diff_leave(self, *it);
+      list_removed(st, *it);
+    }
     else if (keep != it) *keep++ = std::move(*it);
     else ++keep;
   }
@@ -173,7 +223,7 @@ void drop_presences_of(self_ptr self, const std::vector<caf::actor_addr>& gone) 
 /// This node's presences, as a peer gets them when its interest in the topic appears.
 peer_presence local_snapshot(const topic_state& st) {
   peer_presence out{st.topic, true, {}, {}};
-  for (auto& p : st.presences) out.joins.push_back({p.key, p.meta.dump()});
+  for (auto& p : st.presences) out.joins.push_back({p.key, p.text});
   return out;
 }
 
@@ -189,6 +239,7 @@ void on_remote_presence(self_ptr self, remote_presence& msg) {
     if (!meta || !meta->is_object()) return false;
     out.key = m.key;
     out.meta = std::move(*meta);
+    out.text = m.meta;
     return true;
   };
   auto ref_of = [](const presence_entry& p) { return p.meta.value("phx_ref", std::string{}); };
@@ -196,16 +247,25 @@ void on_remote_presence(self_ptr self, remote_presence& msg) {
     return std::find_if(list.begin(), list.end(), [&](const presence_entry& p) { return p.key == key && ref_of(p) == ref; });
   };
   if (msg.presence.snapshot) {
+    // (key, phx_ref) sets: a snapshot of thousands must not cost thousands squared.
+    auto id_of = [&](const presence_entry& p) { return p.key + '\0' + ref_of(p); };
     std::vector<presence_entry> fresh;
+    std::unordered_set<std::string> fresh_ids, old_ids;
     for (auto& m : msg.presence.joins)
-      if (presence_entry e; parse(m, e)) fresh.push_back(std::move(e));
+      if (presence_entry e; parse(m, e)) {
+        fresh_ids.insert(id_of(e));
+        fresh.push_back(std::move(e));
+      }
     for (auto& old : list) {
-      auto ref = ref_of(old);
-      bool kept = std::any_of(fresh.begin(), fresh.end(), [&](const presence_entry& e) { return e.key == old.key && ref_of(e) == ref; });
-      if (!kept) diff_leave(self, old, false);
+      auto id = id_of(old);
+      if (!fresh_ids.count(id)) diff_leave(self, old, false);
+      list_removed(st, old);
+      old_ids.insert(std::move(id));
     }
-    for (auto& e : fresh)
-      if (find_ref(e.key, ref_of(e)) == list.end()) diff_join(self, e, false);
+    for (auto& e : fresh) {
+      if (!old_ids.count(id_of(e))) diff_join(self, e, false);
+      list_added(st, e);
+    }
     list = std::move(fresh);
   } else {
     for (auto& m : msg.presence.leaves) {
@@ -213,6 +273,7 @@ void on_remote_presence(self_ptr self, remote_presence& msg) {
       if (!parse(m, e)) continue;
       if (auto it = find_ref(e.key, ref_of(e)); it != list.end()) {
         diff_leave(self, *it, false);
+        list_removed(st, *it);
         list.erase(it);
       }
     }
@@ -220,6 +281,7 @@ void on_remote_presence(self_ptr self, remote_presence& msg) {
       presence_entry e;
       if (!parse(m, e) || find_ref(e.key, ref_of(e)) != list.end()) continue;
       list.push_back(std::move(e));
+      list_added(st, list.back());
       diff_join(self, list.back(), false);
     }
   }
@@ -244,6 +306,7 @@ void on_presence(self_ptr self, presence_request& req) {
         continue;
       }
       diff_leave(self, *p);
+      list_removed(st, *p);
       p = st.presences.erase(p);
     }
     return;
@@ -257,7 +320,10 @@ void on_presence(self_ptr self, presence_request& req) {
   if (it != st.presences.end()) {  // an update (or a second track: the same)
     meta["phx_ref_prev"] = it->meta["phx_ref"];
     diff_leave(self, *it);
+    list_removed(st, *it);
     it->meta = std::move(meta);
+    it->text = it->meta.dump();
+    list_added(st, *it);
     diff_join(self, *it);
     return;
   }
@@ -268,7 +334,9 @@ void on_presence(self_ptr self, presence_request& req) {
                                          " keys tracked already (max_presences_per_subscriber)");
     return;
   }
-  st.presences.push_back(presence_entry{req.key, req.owner, std::move(meta)});
+  auto text = meta.dump();
+  st.presences.push_back(presence_entry{req.key, req.owner, std::move(meta), std::move(text)});
+  list_added(st, st.presences.back());
   diff_join(self, st.presences.back());
 }
 
@@ -374,10 +442,10 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
       auto it = std::find_if(st.subscribers.begin(), st.subscribers.end(),
                              [&](const subscriber& s) { return s.owner.address() == req.owner; });
       if (it == st.subscribers.end() || !it->conn) return;  // left meanwhile (or not a connection)
-      auto frame = protocol::encode_push(it->ser, req.join_ref, st.topic, "presence_state", presence_list(st));
-      if (frame) it->conn->send(make_shared_frame(std::move(*frame)));
+      it->conn->send(make_shared_frame(
+        protocol::encode_push_json_text(it->ser, req.join_ref, st.topic, "presence_state", presence_list(st))));
     },
-    [self](const presence_list_request&) -> std::string { return presence_list(self->state).dump(); },
+    [self](const presence_list_request&) -> std::string { return presence_list(self->state); },
     [self](remote_presence& msg) { on_remote_presence(self, msg); },
     [self](const presence_snapshot_request&) -> peer_presence { return local_snapshot(self->state); },
     [self](presence_flush) { flush_diff(self); },

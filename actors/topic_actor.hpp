@@ -4,6 +4,7 @@
 // every subscribing connection.
 #include <chrono>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct presence_entry {
   std::string key;
   caf::actor_addr owner;
   protocol::json meta;
+  std::string text;  // meta as JSON text, rendered once
 };
 
 /// The connection subscribers of one delivery group (io thread) and serializer: what a
@@ -59,6 +61,11 @@ struct topic_state {
   std::vector<presence_entry> presences;  // this node's, in tracking order
   std::map<std::string, std::vector<presence_entry>> remote;  // other nodes' (clustered), by node
   peer_presence uplink_delta;  // this node's changes not yet told to the cluster actor
+  // The presence list rendered as JSON text, kept while only new keys arrive (a join
+  // burst): every joiner gets the whole list, so rendering it must cost a copy, not a DOM.
+  std::string list_text;
+  bool list_valid = false;
+  std::unordered_map<std::string, std::size_t> metas_per_key;  // local and remote
   protocol::json pending_joins;   // the next presence_diff: {key: {metas: [...]}}
   protocol::json pending_leaves;
   bool diff_scheduled = false;

@@ -87,6 +87,33 @@ result<encoded_frame> encode_push(serializer ser, const json& join_ref, std::str
                            std::string{event}, body});
 }
 
+encoded_frame encode_push_json_text(serializer ser, const json& join_ref, std::string_view topic,
+                                    std::string_view event, std::string_view payload_json) {
+  // The layouts of append_v1 / append_v2 with the payload spliced in as text.
+  auto f = with_room();
+  auto& out = f.buffer;
+  if (ser == serializer::v1) {  // (V1 frames never carry join_ref)
+    out += "{\"event\":";
+    append_json_string(out, event);
+    out += ",\"payload\":";
+    out += payload_json;
+    out += ",\"ref\":null,\"topic\":";
+    append_json_string(out, topic);
+    out += '}';
+  } else {
+    out += '[';
+    append_json(out, join_ref);
+    out += ",null,";
+    append_json_string(out, topic);
+    out += ',';
+    append_json_string(out, event);
+    out += ',';
+    out += payload_json;
+    out += ']';
+  }
+  return f;
+}
+
 result<encoded_frame> encode_broadcast(serializer ser, std::string_view topic,
                                        std::string_view event, const payload& body) {
   if (auto* bin = std::get_if<binary>(&body); bin && ser == serializer::v2)

@@ -31,6 +31,10 @@ result<encoded_frame> encode_reply(serializer ser, const json& join_ref, const j
 /// Server push to one connection: [join_ref, null, topic, event, payload].
 result<encoded_frame> encode_push(serializer ser, const json& join_ref, std::string_view topic,
                                   std::string_view event, const payload& body);
+/// encode_push with a payload that is already JSON text (trusted to be valid JSON):
+/// large payloads an actor keeps rendered (presence_state) are not rebuilt as a DOM.
+encoded_frame encode_push_json_text(serializer ser, const json& join_ref, std::string_view topic,
+                                    std::string_view event, std::string_view payload_json);
 /// Broadcast: [null, null, topic, event, payload], identical for every V2 subscriber.
 result<encoded_frame> encode_broadcast(serializer ser, std::string_view topic,
                                        std::string_view event, const payload& body);

@@ -158,3 +158,32 @@ TEST_CASE("presence: the list is per topic, and an app can read it", "[presence]
   rp.receive([&](const std::string& text) { empty = text; }, [&](caf::error& err) { FAIL(t.system().render(err)); });
   CHECK(empty == "{}");
 }
+
+TEST_CASE("presence: the list a joiner gets stays right through appends, updates and leaves", "[presence]") {
+  quiet q;
+  channel_test t{presence_config()};
+  std::vector<test_client> cs;
+  for (auto user : {"a", "b", "a"}) {  // a new key, a new key, then a second meta under "a"
+    cs.push_back(t.connect({{"user", user}}));
+    enter(cs.back(), "p:1");
+  }
+  auto check_state = [&](const json& expected_counts) {
+    auto probe = t.connect({{"user", "probe"}});
+    auto state = enter(probe, "p:1");
+    json counts = json::object();
+    for (auto& [key, v] : state.items()) counts[key] = v["metas"].size();
+    CHECK(counts == expected_counts);
+    probe.leave("p:1");
+    t.advance(50ms);
+  };
+  check_state({{"a", 2}, {"b", 1}});
+  cs[1].send("p:1", "update", {{"key", "b"}, {"meta", {{"v", 9}}}});
+  check_state({{"a", 2}, {"b", 1}});
+  auto probe = t.connect({{"user", "p2"}});
+  auto state = enter(probe, "p:1");
+  CHECK(state["b"]["metas"][0]["v"] == 9);
+  CHECK(state["b"]["metas"][0].contains("phx_ref_prev"));
+  t.disconnect(cs[0]);
+  t.disconnect(probe);
+  check_state({{"a", 1}, {"b", 1}});
+}
