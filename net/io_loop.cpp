@@ -6,7 +6,7 @@
 
 namespace chorus::net_detail {
 
-io_loop::io_loop() : guard_(boost::asio::make_work_guard(ctx_)) {}
+io_loop::io_loop() : guard_(boost::asio::make_work_guard(ctx_)), inbox_(std::make_shared<loop_inbox>(ctx_)) {}
 
 io_loop::~io_loop() {
   stop();
@@ -24,37 +24,52 @@ void io_loop::stop() {
 
 void io_loop::join() {
   if (thread_.joinable()) thread_.join();
+  inbox_->close();
 }
 
-void io_loop::post_frame(std::shared_ptr<session_connection> conn, shared_frame frame) {
+void loop_inbox::post_frame(std::shared_ptr<session_connection> conn, shared_frame frame) {
   enqueue({std::move(frame), std::move(conn), nullptr, nullptr, std::nullopt, {}});
 }
 
-void io_loop::post_close(std::shared_ptr<session_connection> conn, std::uint16_t code, std::string reason) {
+void loop_inbox::post_close(std::shared_ptr<session_connection> conn, std::uint16_t code, std::string reason) {
   enqueue({nullptr, std::move(conn), nullptr, nullptr, code, std::move(reason)});
 }
 
-void io_loop::post_resume(std::shared_ptr<session_connection> conn) {
+void loop_inbox::post_resume(std::shared_ptr<session_connection> conn) {
   command cmd;
   cmd.conn = std::move(conn);
   cmd.resume = true;
   enqueue(std::move(cmd));
 }
 
-void io_loop::deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
+void loop_inbox::deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
                       const connection* skip) {
   enqueue({std::move(frame), nullptr, std::move(members), skip, std::nullopt, {}});
 }
 
-void io_loop::enqueue(command cmd) {
-  bool wake = false;
+void loop_inbox::enqueue(command cmd) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  if (!ctx_) return;  // the thread is gone (shutdown): nobody will write this
+  queue_.push_back(std::move(cmd));
+  // One wake-up per batch: the loop takes the whole inbox at once. (Under the lock, so
+  // close() cannot free the context in between.)
+  if (!std::exchange(wake_pending_, true)) boost::asio::post(*ctx_, [] {});
+}
+
+void loop_inbox::take(std::vector<command>& out) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  out.swap(queue_);
+  wake_pending_ = false;
+}
+
+void loop_inbox::close() {
+  std::vector<command> dropped;
   {
-    std::lock_guard<std::mutex> lock{inbox_mutex_};
-    inbox_.push_back(std::move(cmd));
-    wake = !std::exchange(wake_pending_, true);
+    std::lock_guard<std::mutex> lock{mutex_};
+    ctx_ = nullptr;
+    dropped.swap(queue_);
   }
-  // One wake-up per batch: the loop takes the whole inbox at once.
-  if (wake) boost::asio::post(ctx_, [] {});
+  // (destroyed outside the lock: a command may hold the last reference to a connection)
 }
 
 void io_loop::mark_dirty(const std::shared_ptr<loop_client>& client) {
@@ -74,11 +89,7 @@ void io_loop::run() {
 }
 
 void io_loop::apply_inbox() {
-  {
-    std::lock_guard<std::mutex> lock{inbox_mutex_};
-    applying_.swap(inbox_);
-    wake_pending_ = false;
-  }
+  inbox_->take(applying_);
   for (auto& cmd : applying_) {
     if (cmd.members) {
       // Every member of this group is one of our session_connections.

@@ -31,15 +31,23 @@ public:
 
 class session_connection;
 
-class io_loop : public delivery_group {
+/// The part of an io thread that actor threads reach: commands queued under one mutex,
+/// one wake-up per batch. Shared (not owned by the thread): topics and apps may keep a
+/// connection, and hand it frames, long after its thread has stopped; from then on the
+/// inbox drops what it is given instead of touching a thread that is gone.
+class loop_inbox : public delivery_group {
 public:
-  io_loop();
-  ~io_loop() override;
+  struct command {
+    shared_frame frame;
+    std::shared_ptr<session_connection> conn;                 // one connection, or
+    std::shared_ptr<const std::vector<connection_ptr>> members;  // a broadcast's members
+    const connection* skip = nullptr;
+    std::optional<std::uint16_t> close;  // instead of a frame: close with this code
+    std::string reason;
+    bool resume = false;                 // instead of a frame: start reading again
+  };
 
-  boost::asio::io_context& context() noexcept { return ctx_; }
-  void start();
-  void stop();  // makes the thread leave its loop; join() waits for it
-  void join();
+  explicit loop_inbox(boost::asio::io_context& ctx) : ctx_(&ctx) {}
 
   /// Thread-safe: called from actor threads. Applied on the io thread in order.
   void post_frame(std::shared_ptr<session_connection> conn, shared_frame frame);
@@ -47,6 +55,32 @@ public:
   void post_resume(std::shared_ptr<session_connection> conn);
   void deliver(shared_frame frame, std::shared_ptr<const std::vector<connection_ptr>> members,
                const connection* skip) override;
+
+  /// io thread: everything queued so far, in order.
+  void take(std::vector<command>& out);
+  /// The io thread is gone: drop what is queued and whatever comes later.
+  void close();
+
+private:
+  void enqueue(command cmd);
+
+  std::mutex mutex_;
+  std::vector<command> queue_;
+  bool wake_pending_ = false;
+  boost::asio::io_context* ctx_;  // null once closed
+};
+
+class io_loop {
+public:
+  io_loop();
+  ~io_loop();
+
+  boost::asio::io_context& context() noexcept { return ctx_; }
+  /// Where actor threads hand this thread its work; connections keep it.
+  const std::shared_ptr<loop_inbox>& inbox() const noexcept { return inbox_; }
+  void start();
+  void stop();  // makes the thread leave its loop; join() waits for it
+  void join();  // (and closes the inbox)
 
   /// io-thread only: flush this client at the end of the current pass.
   void mark_dirty(const std::shared_ptr<loop_client>& client);
@@ -62,16 +96,6 @@ public:
   std::atomic<std::int64_t> queued_bytes{0};
 
 private:
-  struct command {
-    shared_frame frame;
-    std::shared_ptr<session_connection> conn;                 // one connection, or
-    std::shared_ptr<const std::vector<connection_ptr>> members;  // a broadcast's members
-    const connection* skip = nullptr;
-    std::optional<std::uint16_t> close;  // instead of a frame: close with this code
-    std::string reason;
-    bool resume = false;                 // instead of a frame: start reading again
-  };
-  void enqueue(command cmd);
   void run();
   void apply_inbox();
   void flush_dirty();
@@ -79,10 +103,8 @@ private:
   boost::asio::io_context ctx_{1};  // one thread per context: asio may skip locking
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
   std::thread thread_;
-  std::mutex inbox_mutex_;
-  std::vector<command> inbox_;
-  std::vector<command> applying_;
-  bool wake_pending_ = false;
+  std::shared_ptr<loop_inbox> inbox_;
+  std::vector<loop_inbox::command> applying_;
   std::vector<std::shared_ptr<loop_client>> dirty_;
   std::vector<std::shared_ptr<loop_client>> flushing_;
   std::atomic<std::uint64_t>* frames_counter_ = nullptr;

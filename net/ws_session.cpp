@@ -129,7 +129,7 @@ void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
   answer_protocol_ = offer->answer();
   phase_ = phase::connecting;
   std::weak_ptr<ws_session> weak = shared_from_this();
-  conn_ = std::make_shared<session_connection>(this, loop_, server_.options.max_unhandled_frames);
+  conn_ = std::make_shared<session_connection>(this, loop_.inbox(), server_.options.max_unhandled_frames);
   link_ = server_.endpoint.open_socket(conn_, std::move(info), *ser, [weak, &loop = loop_](bool ok, unsigned status) {
     asio::post(loop.context(), [weak, ok, status] {
       if (auto self = weak.lock()) self->on_connect_decided(ok, status);
