@@ -7,10 +7,17 @@
 
 #include "protocol/message.hpp"
 #include "protocol/result.hpp"
+#include "protocol/text_parse.hpp"
 
 namespace chorus::protocol {
 
-enum class binary_kind : std::uint8_t { push = 0, reply = 1, broadcast = 2 };
+enum class binary_kind : std::uint8_t {
+  push = 0,
+  reply = 1,
+  broadcast = 2,
+  user_broadcast_push = 3,  // @supabase/realtime-js, client → server (docs/protocol.md §2.4)
+  user_broadcast = 4,       // @supabase/realtime-js, server → client
+};
 
 /// Each string field of a binary frame holds at most this many bytes.
 inline constexpr std::size_t max_binary_field = 255;
@@ -28,5 +35,30 @@ result<std::string> encode_binary_broadcast(std::string_view topic, std::string_
 
 /// C→S: only kind 0 (push) is accepted. Empty join_ref/ref decode as null.
 result<message> decode_binary(std::string_view frame);
+
+/// What realtime-js's Broadcast carries besides the topic: its own event name, optional
+/// metadata (JSON text, "" = none) and a payload that is JSON text (`json_payload`,
+/// encoding byte 1) or raw bytes (encoding byte 0).
+struct user_broadcast {
+  std::string event;
+  std::string metadata;
+  bool json_payload = true;
+  std::string payload;
+};
+
+/// Kind 3, C→S ("user broadcast push"): join_ref, ref, topic, then the broadcast.
+struct user_broadcast_push {
+  json join_ref;  // null when empty
+  json ref;
+  std::string topic;
+  user_broadcast broadcast;
+};
+/// Checks the layout, UTF-8 of every string field, the encoding byte, and that a JSON
+/// payload and the metadata are JSON (within `max_json_depth`).
+result<user_broadcast_push> decode_user_broadcast_push(std::string_view frame,
+                                                       std::size_t max_json_depth = default_max_json_depth);
+/// Kind 4, S→C ("user broadcast"): topic, then the broadcast. Fails if the topic, event
+/// or metadata is over 255 bytes.
+result<std::string> encode_user_broadcast(std::string_view topic, const user_broadcast& b);
 
 } // namespace chorus::protocol
