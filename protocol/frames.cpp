@@ -130,12 +130,38 @@ encoded_frame encode_error(serializer ser, const json& join_ref, std::string_vie
                            json{{"reason", "channel_crash"}}});
 }
 
+namespace {
+/// realtime-js's kind 3 as the message its JSON form is (docs/protocol.md §2.4): event
+/// "broadcast", payload {"type":"broadcast","event":…,"payload":…[,"meta":…]}. Raw bytes
+/// come as a binary body (the user event is then not carried).
+result<message> decode_user_broadcast(std::string_view data, std::size_t max_json_depth) {
+  auto push = decode_user_broadcast_push(data, max_json_depth);
+  if (!push) return push.error();
+  message msg;
+  msg.join_ref = push->join_ref;
+  msg.ref = push->ref;
+  msg.topic = push->topic;
+  msg.event = "broadcast";
+  auto& b = push->broadcast;
+  if (!b.json_payload) {
+    msg.body = binary{std::move(b.payload)};
+    return msg;
+  }
+  // (both parsed and checked by decode_user_broadcast_push)
+  json body = {{"type", "broadcast"}, {"event", b.event}, {"payload", *parse_json(b.payload, max_json_depth)}};
+  if (!b.metadata.empty()) body["meta"] = *parse_json(b.metadata, max_json_depth);
+  msg.body = std::move(body);
+  return msg;
+}
+} // namespace
+
 result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data,
                              std::size_t max_json_depth) {
   if (binary_opcode) {
     if (ser == serializer::v1)
       return protocol_error{error_kind::binary_not_supported,
                             "binary frames need the V2 serializer (vsn=2.0.0)"};
+    if (!data.empty() && data[0] == char(binary_kind::user_broadcast_push)) return decode_user_broadcast(data, max_json_depth);
     return decode_binary(data);
   }
   return ser == serializer::v1 ? decode_v1(data, max_json_depth) : decode_v2(data, max_json_depth);

@@ -44,7 +44,8 @@ encoded_frame encode_close(serializer ser, const json& join_ref, std::string_vie
 encoded_frame encode_error(serializer ser, const json& join_ref, std::string_view topic);
 
 /// Decodes one inbound WebSocket message in the connection's serializer. Text frames may
-/// nest JSON at most `max_json_depth` levels (text_parse.hpp); binary frames carry no JSON.
+/// nest JSON at most `max_json_depth` levels (text_parse.hpp); binary frames carry no JSON,
+/// except realtime-js's kind 3, decoded as its JSON form (event "broadcast", §2.4).
 result<message> decode_frame(serializer ser, bool binary_opcode, std::string_view data,
                              std::size_t max_json_depth = default_max_json_depth);
 

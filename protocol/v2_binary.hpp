@@ -33,7 +33,7 @@ result<std::string> encode_binary_reply(std::string_view join_ref, std::string_v
 result<std::string> encode_binary_broadcast(std::string_view topic, std::string_view event,
                                             std::string_view data);
 
-/// C→S: only kind 0 (push) is accepted. Empty join_ref/ref decode as null.
+/// C→S kind 0 (push; kind 3 is decode_user_broadcast_push's). Empty join_ref/ref decode as null.
 result<message> decode_binary(std::string_view frame);
 
 /// What realtime-js's Broadcast carries besides the topic: its own event name, optional

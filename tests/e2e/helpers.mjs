@@ -28,8 +28,9 @@ export function within(promise, ms, fallback = () => null) {
 /** Starts a server binary; resolves once it prints "listening on HOST:PORT". `env` adds
  *  to the environment it inherits. */
 export async function startServer(kind = "conformance", args = [], { env = {} } = {}) {
-  const bin = kind === "chat" ? process.env.CHAT_SERVER : process.env.CONFORMANCE_SERVER;
-  if (!bin) throw new Error(`set ${kind === "chat" ? "CHAT_SERVER" : "CONFORMANCE_SERVER"} (ctest does)`);
+  const variable = { chat: "CHAT_SERVER", realtime: "REALTIME_SERVER" }[kind] ?? "CONFORMANCE_SERVER";
+  const bin = process.env[variable];
+  if (!bin) throw new Error(`set ${variable} (ctest does)`);
   // "conformance-limited": the conformance server with only 48 file descriptors
   const [cmd, cmdArgs] = kind === "conformance-limited"
     ? ["prlimit", ["--nofile=48:48", bin, "--port", "0", ...args]]

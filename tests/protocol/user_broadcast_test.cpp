@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hex.hpp"
+#include "protocol/frames.hpp"
 #include "protocol/v2_binary.hpp"
 
 using namespace chorus::protocol;
@@ -58,4 +59,23 @@ TEST_CASE("realtime-js: malformed kind-3 frames are refused with the reason") {
   auto deep = decode_user_broadcast_push(bomb);
   REQUIRE_FALSE(deep.has_value());
   CHECK_THAT(deep.error().detail, Catch::Contains("payload is not JSON"));
+}
+
+TEST_CASE("realtime-js: a kind-3 frame reaches the channel as its JSON form, event \"broadcast\"") {
+  auto frame = from_hex("03 01 01 03 05 10 01 36 37 72 3a 31 68 65 6c 6c 6f 7b2270657273697374223a747275657d 7b226e223a317d");
+  auto msg = decode_frame(serializer::v2, true, frame);
+  REQUIRE(msg.has_value());
+  CHECK(msg->join_ref == "6");
+  CHECK(msg->ref == "7");
+  CHECK(msg->topic == "r:1");
+  CHECK(msg->event == "broadcast");
+  CHECK(std::get<json>(msg->body) ==
+        json{{"type", "broadcast"}, {"event", "hello"}, {"payload", {{"n", 1}}}, {"meta", {{"persist", true}}}});
+  CHECK_FALSE(validate_inbound(*msg));
+  // raw bytes: a binary body (the channel decides what to do with it)
+  auto raw = decode_frame(serializer::v2, true, from_hex("03 00 00 01 01 00 00 72 65 ff 00"));
+  REQUIRE(raw.has_value());
+  CHECK(std::get<binary>(raw->body).bytes == from_hex("ff 00"));
+  // V1 connections carry no binary frames at all
+  CHECK_FALSE(decode_frame(serializer::v1, true, frame).has_value());
 }
