@@ -27,7 +27,9 @@ void log(self_ptr self, log_level level, const std::string& text) {
 std::string where(const cluster_peer& p) { return p.address.empty() ? p.name : p.name + " (" + p.address + ")"; }
 
 /// What a broadcast costs in a peer's queue: its bytes plus a little for the framing.
-std::size_t item_bytes(const peer_item& item) { return item.topic.size() + item.event.size() + item.data.size() + 16; }
+std::size_t item_bytes(const peer_item& item) {
+  return item.topic.size() + item.event.size() + item.data.size() + item.user_event.size() + 16;
+}
 
 cluster_peer* peer_of_sender(self_ptr self) {
   auto from = self->current_sender();
@@ -218,6 +220,7 @@ void forward(self_ptr self, broadcast_request& msg) {
   if (auto* bytes = std::get_if<protocol::binary>(&msg.body)) {
     item.binary = true;
     item.data = std::move(bytes->bytes);
+    item.user_event = std::move(bytes->user_event);
   } else {
     item.data = std::get<protocol::json>(msg.body).dump();  // once, for every peer
   }
@@ -238,7 +241,7 @@ void deliver(self_ptr self, cluster_peer& p, peer_item& item) {
   if (topic == st.topics.end() && !disconnect) return;  // retired meanwhile: nobody to tell
   protocol::payload body;
   if (item.binary) {
-    body = protocol::binary{std::move(item.data)};
+    body = protocol::binary{std::move(item.data), std::move(item.user_event)};
   } else {
     auto parsed = protocol::parse_json(item.data, st.max_json_depth);
     if (!parsed) {

@@ -40,6 +40,7 @@ struct peer_item {
   std::string event;
   bool binary = false;
   std::string data;
+  std::string user_event;  // bytes only: a realtime-js user broadcast (protocol::binary)
 };
 
 /// Broadcasts in publish order; `seq` counts batches per link from 1 (a gap means a
@@ -100,7 +101,7 @@ typename Inspector::result_type inspect(Inspector& f, peer_interest& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_item& x) {
-  return f(caf::meta::type_name("chorus.peer_item"), x.topic, x.event, x.binary, x.data);
+  return f(caf::meta::type_name("chorus.peer_item"), x.topic, x.event, x.binary, x.data, x.user_event);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_batch& x) {

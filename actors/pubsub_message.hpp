@@ -31,17 +31,19 @@ typename Inspector::result_type inspect_with_payload(Inspector& f, const char* t
                                                      Fields&... fields) {
   std::uint8_t is_bytes = 0;
   std::string data;
+  std::string user_event;
   if constexpr (Inspector::reads_state) {
     if (auto* bytes = std::get_if<protocol::binary>(&body)) {
       is_bytes = 1;
       data = bytes->bytes;
+      user_event = bytes->user_event;
     } else {
       data = std::get<protocol::json>(body).dump();
     }
   }
   auto rebuild = caf::meta::load_callback([&]() -> caf::error {
     if (is_bytes) {
-      body = protocol::binary{std::move(data)};
+      body = protocol::binary{std::move(data), std::move(user_event)};
       return caf::none;
     }
     auto parsed = protocol::parse_json(data);
@@ -49,7 +51,7 @@ typename Inspector::result_type inspect_with_payload(Inspector& f, const char* t
     body = std::move(*parsed);
     return caf::none;
   });
-  return f(caf::meta::type_name(type_name), fields..., is_bytes, data, rebuild);
+  return f(caf::meta::type_name(type_name), fields..., is_bytes, data, user_event, rebuild);
 }
 
 } // namespace detail

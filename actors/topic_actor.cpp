@@ -28,6 +28,8 @@ struct frame_cache {
       auto enc = protocol::encode_broadcast(ser, msg.topic, msg.event, msg.body);
       if (enc) {
         frames[i] = make_shared_frame(std::move(*enc));
+      } else if (enc.error().kind == protocol::error_kind::binary_not_supported) {
+        failed[i] = true;  // raw user broadcasts skip V1 members (realtime's rule), quietly
       } else {
         failed[i] = true;
         log_line(log_level::warn, "topic", msg.topic + ": broadcast \"" + msg.event +

@@ -116,6 +116,11 @@ encoded_frame encode_push_json_text(serializer ser, const json& join_ref, std::s
 
 result<encoded_frame> encode_broadcast(serializer ser, std::string_view topic,
                                        std::string_view event, const payload& body) {
+  if (auto* bin = std::get_if<binary>(&body); bin && !bin->user_event.empty()) {
+    if (ser != serializer::v2)
+      return protocol_error{error_kind::binary_not_supported, "raw user broadcasts reach V2 clients only"};
+    return binary_frame(encode_user_broadcast(topic, user_broadcast{bin->user_event, "", false, bin->bytes}));
+  }
   if (auto* bin = std::get_if<binary>(&body); bin && ser == serializer::v2)
     return binary_frame(encode_binary_broadcast(topic, event, bin->bytes));
   return text(ser, message{json(), json(), std::string{topic}, std::string{event}, body});
@@ -133,7 +138,7 @@ encoded_frame encode_error(serializer ser, const json& join_ref, std::string_vie
 namespace {
 /// realtime-js's kind 3 as the message its JSON form is (docs/protocol.md §2.4): event
 /// "broadcast", payload {"type":"broadcast","event":…,"payload":…[,"meta":…]}. Raw bytes
-/// come as a binary body (the user event is then not carried).
+/// come as a binary body that keeps the user event (binary::user_event).
 result<message> decode_user_broadcast(std::string_view data, std::size_t max_json_depth) {
   auto push = decode_user_broadcast_push(data, max_json_depth);
   if (!push) return push.error();
@@ -144,7 +149,7 @@ result<message> decode_user_broadcast(std::string_view data, std::size_t max_jso
   msg.event = "broadcast";
   auto& b = push->broadcast;
   if (!b.json_payload) {
-    msg.body = binary{std::move(b.payload)};
+    msg.body = binary{std::move(b.payload), std::move(b.event)};
     return msg;
   }
   // (both parsed and checked by decode_user_broadcast_push)

@@ -35,7 +35,8 @@ result<encoded_frame> encode_push(serializer ser, const json& join_ref, std::str
 /// large payloads an actor keeps rendered (presence_state) are not rebuilt as a DOM.
 encoded_frame encode_push_json_text(serializer ser, const json& join_ref, std::string_view topic,
                                     std::string_view event, std::string_view payload_json);
-/// Broadcast: [null, null, topic, event, payload], identical for every V2 subscriber.
+/// Broadcast: [null, null, topic, event, payload], identical for every V2 subscriber. A
+/// binary payload with a user_event is realtime-js's kind 4 (V2 only; V1 → binary_not_supported).
 result<encoded_frame> encode_broadcast(serializer ser, std::string_view topic,
                                        std::string_view event, const payload& body);
 /// Channel closed normally: [jr, jr, topic, "phx_close", {}].

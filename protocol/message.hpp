@@ -13,6 +13,10 @@ using json = nlohmann::json;
 /// Raw bytes carried by a V2 binary frame (ArrayBuffer in phoenix.js).
 struct binary {
   std::string bytes;
+  /// Non-empty: a realtime-js "user broadcast" with raw bytes under this event name
+  /// (docs/protocol.md §2.4). Broadcast to V2 clients as kind 4, never as kind 2 (which
+  /// realtime-js cannot read), and to V1 clients not at all.
+  std::string user_event;
   friend bool operator==(const binary&, const binary&) = default;
 };
 

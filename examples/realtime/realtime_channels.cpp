@@ -40,20 +40,28 @@ json config_of(const chorus::socket& sock) {
 }
 
 void on_broadcast(const chorus::payload& body, chorus::socket& sock) {
-  auto* message = std::get_if<json>(&body);
-  if (!message) {  // a kind-3 frame with raw bytes (docs/protocol.md §2.4)
-    sock.reply("error", json{{"reason", "binary broadcast payloads are not supported by this server"}});
+  auto config = config_of(sock);
+  auto relay = [&](chorus::payload out) {
+    if (config.value("self", false)) sock.broadcast("broadcast", std::move(out));
+    else sock.broadcast_from("broadcast", std::move(out));
+    if (config.value("ack", false)) sock.reply("ok", json::object());
+  };
+  if (auto* raw = std::get_if<chorus::binary>(&body)) {
+    // A kind-3 frame with raw bytes (docs/protocol.md §2.4): relayed as kind 4 to V2
+    // clients; V1 clients cannot receive raw bytes and get nothing (as on Supabase).
+    if (raw->user_event.empty()) {
+      sock.reply("error", json{{"reason", "a binary broadcast needs an event (send it with realtime-js)"}});
+      return;
+    }
+    relay(*raw);
     return;
   }
+  auto* message = std::get_if<json>(&body);
   if (!message->value("event", json{}).is_string()) {
     sock.reply("error", json{{"reason", "broadcast needs a string \"event\""}});
     return;
   }
-  json relayed = {{"type", "broadcast"}, {"event", (*message)["event"]}, {"payload", message->value("payload", json::object())}};
-  auto config = config_of(sock);
-  if (config.value("self", false)) sock.broadcast("broadcast", relayed);
-  else sock.broadcast_from("broadcast", relayed);
-  if (config.value("ack", false)) sock.reply("ok", json::object());
+  relay(json{{"type", "broadcast"}, {"event", (*message)["event"]}, {"payload", message->value("payload", json::object())}});
 }
 
 void on_presence(const chorus::payload& body, chorus::socket& sock) {

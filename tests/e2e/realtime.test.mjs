@@ -72,6 +72,30 @@ it("broadcast: ack and self, self:false, V2 (kind 3 in) and V1 clients alike", a
   assert.deepEqual(lb.got[1].payload, { n: 3 });
 });
 
+it("a raw ArrayBuffer broadcast reaches V2 clients as bytes (kind 3 in, kind 4 out), and no V1 client", async () => {
+  const [a, b, v1] = [client(), client(), client("1.0.0")];
+  const topic = "room:bytes";
+  const got = { a: [], b: [], v1: [] };
+  const chans = {};
+  for (const [name, c] of Object.entries({ a, b, v1 })) {
+    chans[name] = c.channel(topic, { config: { broadcast: { self: name === "a", ack: name === "a" } } });
+    chans[name].on("broadcast", { event: "bin" }, (m) => got[name].push(m));
+  }
+  await Promise.all(Object.values(chans).map(subscribe));
+  const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+  assert.equal(await chans.a.send({ type: "broadcast", event: "bin", payload: bytes.buffer }), "ok");
+  await until("a and b got the bytes", () => got.a.length === 1 && got.b.length === 1);
+  for (const m of [got.a[0], got.b[0]]) {
+    assert.equal(m.event, "bin");
+    assert.ok(m.payload instanceof ArrayBuffer, `payload is ${Object.prototype.toString.call(m.payload)}`);
+    assert.deepEqual([...new Uint8Array(m.payload)], [...bytes]);
+  }
+  // JSON still reaches the V1 client on the same topic; the bytes never did
+  await chans.b.send({ type: "broadcast", event: "bin", payload: { json: true } });
+  await until("v1 got the JSON one", () => got.v1.length === 1);
+  assert.deepEqual(got.v1[0].payload, { json: true });
+});
+
 it("presence: track, update and untrack seen by every client through presenceState and sync/join/leave", async () => {
   const [a, b, v1] = [client(), client(), client("1.0.0")];
   const topic = "room:presence";

@@ -73,9 +73,23 @@ TEST_CASE("realtime-js: a kind-3 frame reaches the channel as its JSON form, eve
         json{{"type", "broadcast"}, {"event", "hello"}, {"payload", {{"n", 1}}}, {"meta", {{"persist", true}}}});
   CHECK_FALSE(validate_inbound(*msg));
   // raw bytes: a binary body (the channel decides what to do with it)
-  auto raw = decode_frame(serializer::v2, true, from_hex("03 00 00 01 01 00 00 72 65 ff 00"));
+  auto raw = decode_frame(serializer::v2, true, from_hex("03 00 00 01 01 00 00 72 65 ff 00"));  // topic "r", event "e"
   REQUIRE(raw.has_value());
   CHECK(std::get<binary>(raw->body).bytes == from_hex("ff 00"));
+  CHECK(std::get<binary>(raw->body).user_event == "e");
   // V1 connections carry no binary frames at all
   CHECK_FALSE(decode_frame(serializer::v1, true, frame).has_value());
+}
+
+TEST_CASE("realtime-js: a raw user broadcast goes out as kind 4 to V2, never as kind 2, and not to V1") {
+  binary raw{from_hex("01 02 03"), "bin"};
+  auto v2 = encode_broadcast(serializer::v2, "r:1", "broadcast", raw);
+  REQUIRE(v2.has_value());
+  CHECK(v2->binary);
+  CHECK(to_hex(v2->body()) == "04 03 03 00 00 72 3a 31 62 69 6e 01 02 03");
+  auto v1 = encode_broadcast(serializer::v1, "r:1", "broadcast", raw);
+  REQUIRE_FALSE(v1.has_value());
+  CHECK(v1.error().kind == error_kind::binary_not_supported);
+  // a plain Phoenix binary payload is still kind 2
+  CHECK(to_hex(encode_broadcast(serializer::v2, "r:1", "img", binary{from_hex("07")})->body()) == "02 03 03 72 3a 31 69 6d 67 07");
 }
