@@ -45,29 +45,18 @@ bool address_up(self_ptr self, const std::string& address) {
   return false;
 }
 
-/// /stats reads this copy; one lock per change of a peer.
-void publish(self_ptr self, const cluster_peer& p) {
+/// /stats reads this copy; one lock per change of a peer. A peer going down keeps its
+/// counters there, with nothing queued and no interest.
+void publish(self_ptr self, const cluster_peer& p, bool up = true) {
   auto& stats = *self->state.stats;
   std::lock_guard<std::mutex> lock{stats.cluster_mutex};
   auto& c = stats.peers[p.name];
   c = p.counters;
   c.address = p.address;
   c.incarnation = p.incarnation;
-  c.up = true;
-  c.queued_bytes = p.pending_bytes + p.in_flight_bytes;
-  c.interest = p.interest.size();
-}
-
-void publish_down(self_ptr self, const cluster_peer& p) {
-  auto& stats = *self->state.stats;
-  std::lock_guard<std::mutex> lock{stats.cluster_mutex};
-  auto& c = stats.peers[p.name];
-  c = p.counters;
-  c.address = p.address;
-  c.incarnation = p.incarnation;
-  c.up = false;
-  c.queued_bytes = 0;
-  c.interest = 0;
+  c.up = up;
+  c.queued_bytes = up ? p.pending_bytes + p.in_flight_bytes : 0;
+  c.interest = up ? p.interest.size() : 0;
 }
 
 peer_hello make_hello(self_ptr self, bool reply) {
@@ -165,7 +154,7 @@ void drop_peer(self_ptr self, const std::string& name, const std::string& why) {
   log(self, log_level::warn, "peer " + where(p) + " down: " + why + "; " +
                          std::to_string(p.pending.size()) + " queued broadcasts dropped");
   self->demonitor(p.handle.address());
-  publish_down(self, p);
+  publish(self, p, false);
   auto address = p.address;
   auto name_copy = p.name;
   st.peers.erase(it);

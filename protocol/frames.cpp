@@ -152,9 +152,8 @@ result<message> decode_user_broadcast(std::string_view data, std::size_t max_jso
     msg.body = binary{std::move(b.payload), std::move(b.event)};
     return msg;
   }
-  // (both parsed and checked by decode_user_broadcast_push)
-  json body = {{"type", "broadcast"}, {"event", b.event}, {"payload", *parse_json(b.payload, max_json_depth)}};
-  if (!b.metadata.empty()) body["meta"] = *parse_json(b.metadata, max_json_depth);
+  json body = {{"type", "broadcast"}, {"event", b.event}, {"payload", std::move(push->payload_json)}};
+  if (!b.metadata.empty()) body["meta"] = std::move(push->metadata_json);
   msg.body = std::move(body);
   return msg;
 }

@@ -107,13 +107,16 @@ result<user_broadcast_push> decode_user_broadcast_push(std::string_view frame, s
   out.broadcast.metadata = fields[4];
   out.broadcast.json_payload = encoding == 1;
   out.broadcast.payload = frame.substr(pos);
-  if (!out.broadcast.metadata.empty())
-    if (auto meta = parse_json(out.broadcast.metadata, max_json_depth); !meta)
-      return bad("metadata is not JSON: " + meta.error().detail);
+  if (!out.broadcast.metadata.empty()) {
+    auto meta = parse_json(out.broadcast.metadata, max_json_depth);
+    if (!meta) return bad("metadata is not JSON: " + meta.error().detail);
+    out.metadata_json = std::move(*meta);
+  }
   if (out.broadcast.json_payload) {
     if (!is_valid_utf8(out.broadcast.payload)) return bad("JSON payload is not valid UTF-8");
-    if (auto body = parse_json(out.broadcast.payload, max_json_depth); !body)
-      return bad("payload is not JSON: " + body.error().detail);
+    auto body = parse_json(out.broadcast.payload, max_json_depth);
+    if (!body) return bad("payload is not JSON: " + body.error().detail);
+    out.payload_json = std::move(*body);
   }
   return out;
 }

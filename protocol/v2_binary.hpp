@@ -52,6 +52,8 @@ struct user_broadcast_push {
   json ref;
   std::string topic;
   user_broadcast broadcast;
+  json payload_json;   // the payload parsed (JSON encoding), else null
+  json metadata_json;  // the metadata parsed, null when empty
 };
 /// Checks the layout, UTF-8 of every string field, the encoding byte, and that a JSON
 /// payload and the metadata are JSON (within `max_json_depth`).
