@@ -31,6 +31,16 @@ struct channel_def {
   /// Runs exactly once when a joined channel ends (leave, duplicate join, crash, disconnect).
   std::function<void(socket& sock)> leave;
   std::vector<event_handler> handlers;
+  /// Phoenix's `intercept`: broadcasts of these events reach each subscribed connection
+  /// through handle_out, in its socket actor, instead of the encode-once fast path, so
+  /// they can be filtered or rewritten per user. Other events keep the fast path (and
+  /// may therefore overtake an intercepted one; each kind alone stays in order).
+  std::vector<std::string> intercept;
+  /// Runs per subscriber for an intercepted broadcast; sock.push(event, body) delivers
+  /// it (changed or not), doing nothing drops it for this subscriber. Absent: pushed as
+  /// is. A throw is a handler crash (phx_error, the channel ends). broadcast_from's
+  /// sender is skipped as on the fast path.
+  std::function<void(const std::string& event, const payload& body, socket& sock)> handle_out;
 };
 
 } // namespace chorus

@@ -48,6 +48,7 @@ struct connect_info {
   std::map<std::string, std::string> headers;          // lower-case names
   std::optional<std::string> auth_token;               // from Sec-WebSocket-Protocol
   std::string peer;                                    // "ip:port"
+  std::uint64_t conn_id = 0;                           // the server's number for this connection (logs)
   /// For a deferred connect: the function that completes it.
   connect_resolver resolver() const { return resolver_; }
   connect_resolver resolver_;  // set by the runtime

@@ -23,6 +23,31 @@ const char* to_string(refusal r) noexcept {
   return "?";
 }
 
+const char* to_string(join_outcome j) noexcept {
+  switch (j) {
+    case join_outcome::ok: return "ok";
+    case join_outcome::rejected: return "rejected";
+    case join_outcome::crashed: return "crashed";
+    case join_outcome::unmatched_topic: return "unmatched_topic";
+    case join_outcome::too_many_channels: return "too_many_channels";
+    case join_outcome::topic_limit: return "topic_limit";
+    case join_outcome::subscriber_limit: return "subscriber_limit";
+    case join_outcome::failed: return "failed";
+    case join_outcome::count_: break;
+  }
+  return "?";
+}
+
+const char* to_string(reply_status s) noexcept {
+  switch (s) {
+    case reply_status::ok: return "ok";
+    case reply_status::error: return "error";
+    case reply_status::other: return "other";
+    case reply_status::count_: break;
+  }
+  return "?";
+}
+
 nlohmann::json runtime_stats::to_json() const {
   nlohmann::json errors = nlohmann::json::object();
   for (std::size_t i = 0; i < refusals.size(); ++i)

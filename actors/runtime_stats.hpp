@@ -7,8 +7,12 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "actors/histogram.hpp"
+#include "protocol/protocol_error.hpp"
 
 namespace chorus {
 
@@ -32,6 +36,32 @@ enum class refusal : std::uint8_t {
 };
 
 const char* to_string(refusal r) noexcept;
+
+/// How a phx_join ended (/metrics chorus_joins_total{result}).
+enum class join_outcome : std::uint8_t {
+  ok,
+  rejected,           // the join callback said error
+  crashed,            // the join callback threw
+  unmatched_topic,
+  too_many_channels,
+  topic_limit,
+  subscriber_limit,
+  failed,             // the subscribe failed otherwise (logged)
+  count_
+};
+const char* to_string(join_outcome j) noexcept;
+
+/// Status of a phx_reply, bounded to three label values.
+enum class reply_status : std::uint8_t { ok, error, other, count_ };
+const char* to_string(reply_status s) noexcept;
+inline reply_status reply_status_of(std::string_view status) noexcept {
+  return status == "ok" ? reply_status::ok : status == "error" ? reply_status::error : reply_status::other;
+}
+
+inline constexpr double join_duration_bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                  0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5, 5};
+inline constexpr double fanout_duration_bounds[] = {0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+                                                    0.001,    0.0025,  0.005,    0.01,    0.025,  0.05,    0.1};
 
 /// One peer of a clustered node, as /stats shows it (cluster actor → net/).
 struct peer_counters {
@@ -60,6 +90,15 @@ struct runtime_stats {
   std::atomic<std::uint64_t> bytes_in{0};
   std::atomic<std::uint64_t> bytes_out{0};
   std::array<std::atomic<std::uint64_t>, std::size_t(refusal::count_)> refusals{};
+  std::atomic<std::uint64_t> subscribers{0};   // connection and app subscriptions of live topics
+  std::atomic<std::uint64_t> broadcasts{0};    // broadcasts fanned out by this node's topics
+  std::atomic<std::uint64_t> leaves{0};        // joined channels that ended (any cause)
+  std::array<std::atomic<std::uint64_t>, std::size_t(join_outcome::count_)> joins{};
+  std::array<std::atomic<std::uint64_t>, std::size_t(reply_status::count_)> replies{};
+  /// Connections closed for an undecodable frame, by kind (protocol::error_kind).
+  std::array<std::atomic<std::uint64_t>, 16> bad_frames{};
+  histogram join_duration{join_duration_bounds};      // phx_join received → reply decided
+  histogram fanout_duration{fanout_duration_bounds};  // one broadcast's local fan-out in its topic
 
   /// Clustered nodes only: this node's name and its peers (written by the cluster actor).
   mutable std::mutex cluster_mutex;
@@ -68,6 +107,11 @@ struct runtime_stats {
 
   void count(refusal r) noexcept { refusals[std::size_t(r)].fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t get(refusal r) const noexcept { return refusals[std::size_t(r)].load(); }
+  void count(join_outcome j) noexcept { joins[std::size_t(j)].fetch_add(1, std::memory_order_relaxed); }
+  void count(reply_status s) noexcept { replies[std::size_t(s)].fetch_add(1, std::memory_order_relaxed); }
+  void count(protocol::error_kind k) noexcept {
+    if (std::size_t(k) < bad_frames.size()) bad_frames[std::size_t(k)].fetch_add(1, std::memory_order_relaxed);
+  }
   nlohmann::json to_json() const;
 };
 

@@ -23,8 +23,7 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   if (connected || result.status() == connect_result::outcome::deferred) return;
   if (result.status() == connect_result::outcome::error) {
     ctx->stats->count(refusal::connect_refused);
-    log_line(log_level::info, "socket", "connect refused (" + std::to_string(result.http_status()) +
-                                          ") for " + ctx->info.peer);
+    log(log_level::info, "connect refused (" + std::to_string(result.http_status()) + ")");
     open = false;
     on_connected(false, result.http_status());
     self->quit();
@@ -41,6 +40,7 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   tokens = ctx->config->rate_limit_burst;
   ctx->stats->connections.fetch_add(1);
   ctx->stats->connections_total.fetch_add(1);
+  socket_id = result.id();
   self->send(supervisor, register_socket{caf::actor{self}, result.id()});
   on_connected(true, 0);
 }
@@ -58,8 +58,8 @@ void socket_actor_state::on_frame(inbound_frame& frame) {
   if (!decoded) {
     const auto& err = decoded.error();
     ctx->stats->count(refusal::undecodable_frame);
-    log_line(log_level::warn, "socket", ctx->info.peer + ": " + std::string{protocol::to_string(err.kind)} +
-                                          ": " + err.detail);
+    ctx->stats->count(err.kind);
+    log(log_level::warn, std::string{protocol::to_string(err.kind)} + ": " + err.detail);
     close(protocol::close_code_for(err.kind), err.detail);
     return;
   }
@@ -86,12 +86,17 @@ void socket_actor_state::on_idle_check() {
   auto now = self->clock().now();
   if (now - last_activity >= ctx->config->heartbeat_timeout()) {
     ctx->stats->count(refusal::heartbeat_timeout);
-    log_line(log_level::info, "socket", ctx->info.peer + ": heartbeat timeout");
+    log(log_level::info, "heartbeat timeout");
     close(1001, "heartbeat timeout");
   } else {
     last_report = now;
     self->send(supervisor, socket_activity{});
   }
+}
+
+void socket_actor_state::log(log_level level, std::string_view text) const {
+  if (socket_id.empty()) log_line(level, "socket", text, {{"peer", ctx->info.peer}, {"conn", ctx->info.conn_id}});
+  else log_line(level, "socket", text, {{"peer", ctx->info.peer}, {"conn", ctx->info.conn_id}, {"socket_id", socket_id}});
 }
 
 void socket_actor_state::close(std::uint16_t code, const std::string& reason) {
@@ -126,6 +131,9 @@ caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
       if (self->state.open) call.fn(self->state);
     },
     [self](idle_check) { self->state.on_idle_check(); },
+    [self](detail::outgoing_broadcast& msg) {
+      if (self->state.open) self->state.on_outgoing(msg);
+    },
     [self](transport_closed) { self->state.close(0, ""); },  // the transport is already gone
     [self](const close_socket& msg) { self->state.close(msg.code, msg.reason); },
   };

@@ -39,6 +39,7 @@ struct channel_entry {
   std::vector<shared_frame> outbox;     // frames made before the join reply went out
   std::optional<json> replaced;         // duplicate join: phx_close for this join_ref after the reply
   std::vector<caf::message> to_topic;   // presence calls of the join callback: sent after the subscribe
+  std::chrono::steady_clock::time_point join_started;  // for the join-duration histogram
 };
 
 namespace detail {
@@ -64,6 +65,7 @@ struct socket_actor_state {
   std::uint64_t next_sub_id = 1;
   double tokens = 0;         // rate-limit bucket (channel_config::rate_limit_per_s)
   time_point tokens_at{};
+  std::string socket_id;     // the connect callback's id ("users_socket:42"), for log lines
 
   static inline const char* name = "chorus.socket";
 
@@ -74,18 +76,24 @@ struct socket_actor_state {
   void on_idle_check();
   bool take_token(time_point now);
   void close(std::uint16_t code, const std::string& reason);
+  /// A log line about this connection: peer, conn id and socket id as fields.
+  void log(log_level level, std::string_view text) const;
 
   // the dispatch table (socket_dispatch.cpp)
   void dispatch(protocol::message msg);
   void on_join(protocol::message& msg);
   void on_leave(protocol::message& msg);
   void on_event(protocol::message& msg);
+  /// An intercepted broadcast of a joined channel: through its handle_out.
+  void on_outgoing(detail::outgoing_broadcast& msg);
   void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result,
                          refusal if_error = refusal::join_rejected);
   /// The answer to a join's subscribe: the topic actor, or why not (a limit_error).
   void on_subscribed(const std::string& topic, std::uint64_t id, caf::expected<caf::actor> topic_actor);
   void end_channel(const std::string& topic);
   void release_held(std::vector<protocol::message> held);
+  /// Counts a join's outcome and observes its duration (/metrics).
+  void join_done(join_outcome outcome, std::chrono::steady_clock::time_point started);
 
   // output, used by socket handles (socket_output.cpp)
   void push(const std::string& topic, const json& join_ref, std::string_view event, const payload& body);
@@ -138,7 +146,7 @@ bool socket_actor_state::run_app_callback(const char* what, F&& fn) {
     ok = false;
     error = "unknown exception";
   }
-  if (!ok) log_line(log_level::warn, "socket", std::string{what} + " threw: " + error);
+  if (!ok) log(log_level::warn, std::string{what} + " threw: " + error);
   return ok;
 }
 

@@ -51,8 +51,10 @@ void socket_actor_state::dispatch(protocol::message msg) {
 
 void socket_actor_state::on_join(protocol::message& msg) {
   const channel_def* def = route(*ctx->config, msg.topic);
+  auto started = std::chrono::steady_clock::now();
   if (!def) {
     reply_error(msg, nullptr, "unmatched topic", refusal::unmatched_topic);
+    join_done(join_outcome::unmatched_topic, started);
     return;
   }
   std::optional<json> replaced;
@@ -61,6 +63,7 @@ void socket_actor_state::on_join(protocol::message& msg) {
     end_channel(msg.topic);
   } else if (channels.size() >= ctx->config->max_channels_per_socket) {
     reply_error(msg, msg.join_ref, wire_reason(limit_error::too_many_channels), refusal::too_many_channels);
+    join_done(join_outcome::too_many_channels, started);
     return;
   }
   // A V1 client may omit join_ref: the join's ref then identifies the channel.
@@ -70,6 +73,7 @@ void socket_actor_state::on_join(protocol::message& msg) {
   entry.join_ref = join_ref;
   entry.join_msg_ref = msg.ref;
   entry.replaced = std::move(replaced);
+  entry.join_started = started;
   auto result = join_result::ok();
   bool crashed = false;
   if (def->join) {
@@ -94,8 +98,11 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
     auto reply_frame = protocol::encode_reply(ctx->ser, join_ref, entry->join_msg_ref, topic, "ok", result.response());
     // The topic actor writes the reply itself, ahead of any broadcast it sends later.
     auto id = entry->sub_id;
+    subscriber sub{caf::actor{self}, ctx->conn, ctx->ser, id, nullptr};
+    if (!entry->def->intercept.empty())  // shares the config's lifetime: no copy per subscriber
+      sub.intercepts = std::shared_ptr<const std::vector<std::string>>(ctx->config, &entry->def->intercept);
     self->request(ctx->registry, caf::infinite,
-                  subscribe_request{topic, subscriber{caf::actor{self}, ctx->conn, ctx->ser, id},
+                  subscribe_request{topic, std::move(sub),
                                     reply_frame ? make_shared_frame(std::move(*reply_frame)) : nullptr})
       .then([this, topic, id](caf::actor& topic_actor) { on_subscribed(topic, id, std::move(topic_actor)); },
             [this, topic, id](caf::error& err) { on_subscribed(topic, id, std::move(err)); });
@@ -106,6 +113,8 @@ void socket_actor_state::apply_join_result(const std::string& topic, const json&
   ctx->stats->count(if_error);
   auto taken = std::move(channels.find(topic)->second);
   channels.erase(topic);
+  join_done(if_error == refusal::join_crashed ? join_outcome::crashed : join_outcome::rejected, taken.join_started);
+  ctx->stats->count(reply_status::error);
   write(protocol::encode_reply(ctx->ser, join_ref, taken.join_msg_ref, topic, "error", result.response()));
   if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, topic)));
   release_held(std::move(taken.held));
@@ -122,6 +131,8 @@ void socket_actor_state::on_subscribed(const std::string& topic, std::uint64_t i
   }
   auto& entry = it->second;
   if (topic_actor) {
+    join_done(join_outcome::ok, entry.join_started);
+    ctx->stats->count(reply_status::ok);  // (the topic actor wrote it)
     entry.state = channel_entry::phase::joined;
     entry.topic_actor = std::move(*topic_actor);
     {
@@ -138,14 +149,17 @@ void socket_actor_state::on_subscribed(const std::string& topic, std::uint64_t i
   limit_error why{};
   std::string reason = "join failed";
   if (is_limit_error(topic_actor.error(), &why)) {
-    ctx->stats->count(why == limit_error::topic_limit_reached ? refusal::topic_limit : refusal::subscriber_limit);
+    bool topics = why == limit_error::topic_limit_reached;
+    ctx->stats->count(topics ? refusal::topic_limit : refusal::subscriber_limit);
+    join_done(topics ? join_outcome::topic_limit : join_outcome::subscriber_limit, entry.join_started);
     reason = wire_reason(why);
   } else {
-    log_line(log_level::warn, "socket", ctx->info.peer + ": subscribe to " + topic + " failed: " +
-                                          self->system().render(topic_actor.error()));
+    join_done(join_outcome::failed, entry.join_started);
+    log(log_level::warn, "subscribe to " + topic + " failed: " + self->system().render(topic_actor.error()));
   }
   auto taken = std::move(entry);
   channels.erase(it);
+  ctx->stats->count(reply_status::error);
   write(protocol::encode_reply(ctx->ser, taken.join_ref, taken.join_msg_ref, topic, "error",
                                json{{"reason", reason}}));
   if (taken.replaced) write(make_shared_frame(protocol::encode_close(ctx->ser, *taken.replaced, topic)));
@@ -192,6 +206,22 @@ void socket_actor_state::on_event(protocol::message& msg) {
   }
 }
 
+void socket_actor_state::on_outgoing(outgoing_broadcast& msg) {
+  auto it = channels.find(msg.topic);
+  if (it == channels.end() || it->second.state != channel_entry::phase::joined) return;  // left meanwhile
+  json join_ref = it->second.join_ref;
+  const channel_def* def = it->second.def;
+  if (!def->handle_out) return push(msg.topic, join_ref, msg.event, msg.body);
+  socket sock{ctx, msg.topic, join_ref, nullptr};
+  if (!run_channel_callback("handle_out", sock, [&] { def->handle_out(msg.event, msg.body, sock); })) {
+    ctx->stats->count(refusal::handler_crashed);
+    if (find_channel(msg.topic, join_ref)) {
+      write(make_shared_frame(protocol::encode_error(ctx->ser, join_ref, msg.topic)));
+      end_channel(msg.topic);
+    }
+  }
+}
+
 void socket_actor_state::end_channel(const std::string& topic) {
   auto it = channels.find(topic);
   if (it == channels.end()) return;
@@ -204,10 +234,16 @@ void socket_actor_state::end_channel(const std::string& topic) {
   if (entry.state == channel_entry::phase::joined)
     self->send(entry.topic_actor, unsubscribe_request{topic, self->address(), entry.sub_id});
   // (a subscribe still travelling is taken back when its reply arrives: on_subscribed)
+  if (entry.state != channel_entry::phase::deciding) ctx->stats->leaves.fetch_add(1, std::memory_order_relaxed);
   if (entry.state != channel_entry::phase::deciding && entry.def->leave) {
     socket sock{ctx, topic, entry.join_ref, nullptr};
     run_channel_callback("leave callback", sock, [&] { entry.def->leave(sock); });
   }
+}
+
+void socket_actor_state::join_done(join_outcome outcome, std::chrono::steady_clock::time_point started) {
+  ctx->stats->count(outcome);
+  ctx->stats->join_duration.observe(std::chrono::steady_clock::now() - started);
 }
 
 void socket_actor_state::release_held(std::vector<protocol::message> held) {

@@ -17,7 +17,7 @@ void socket_actor_state::write(shared_frame frame) {
 
 void socket_actor_state::write(protocol::result<protocol::encoded_frame> frame) {
   if (frame) write(make_shared_frame(std::move(*frame)));
-  else log_line(log_level::warn, "socket", ctx->info.peer + ": frame not sent: " + frame.error().detail);
+  else log(log_level::warn, "frame not sent: " + frame.error().detail);
 }
 
 void socket_actor_state::push(const std::string& topic, const json& join_ref, std::string_view event,
@@ -35,6 +35,7 @@ void socket_actor_state::push(const std::string& topic, const json& join_ref, st
 
 void socket_actor_state::reply(const std::string& topic, const json& join_ref, const json& ref,
                                std::string_view status, const payload& response) {
+  ctx->stats->count(reply_status_of(status));
   auto frame = protocol::encode_reply(ctx->ser, join_ref, ref, topic, status, response);
   auto* entry = join_ref.is_null() ? nullptr : find_channel(topic, join_ref);
   if (frame && entry && entry->state != channel_entry::phase::joined)
@@ -46,6 +47,7 @@ void socket_actor_state::reply(const std::string& topic, const json& join_ref, c
 void socket_actor_state::reply_error(const protocol::message& msg, const json& join_ref,
                                      std::string_view reason, refusal why) {
   ctx->stats->count(why);
+  ctx->stats->count(reply_status::error);
   write(protocol::encode_reply(ctx->ser, join_ref, msg.ref, msg.topic, "error", json{{"reason", reason}}));
 }
 

@@ -28,8 +28,8 @@ struct frame_cache {
         failed[i] = true;  // raw user broadcasts skip V1 members (realtime's rule), quietly
       } else {
         failed[i] = true;
-        log_line(log_level::warn, "topic", msg.topic + ": broadcast \"" + msg.event +
-                                             "\" not delivered: " + enc.error().detail);
+        log_line(log_level::warn, "topic", "broadcast not delivered: " + enc.error().detail,
+                 {{"topic", msg.topic}, {"event", msg.event}});
       }
     }
     return frames[i];
@@ -41,7 +41,15 @@ struct frame_cache {
 void rebuild_lists(topic_state& st) {
   st.lists.clear();
   st.direct.clear();
+  st.intercepted.clear();
+  const std::vector<std::string>* seen = nullptr;  // subscribers of one channel share one list
   for (auto& sub : st.subscribers) {
+    if (sub.intercepts && sub.intercepts.get() != seen) {
+      seen = sub.intercepts.get();
+      for (auto& event : *seen)
+        if (std::find(st.intercepted.begin(), st.intercepted.end(), event) == st.intercepted.end())
+          st.intercepted.push_back(event);
+    }
     auto* group = sub.conn ? sub.conn->group() : nullptr;
     if (!group) {
       st.direct.push_back(sub);
@@ -56,6 +64,21 @@ void rebuild_lists(topic_state& st) {
   st.lists_stale = false;
 }
 
+bool intercepts(const subscriber& sub, const std::string& event) {
+  return sub.intercepts && std::find(sub.intercepts->begin(), sub.intercepts->end(), event) != sub.intercepts->end();
+}
+
+/// An intercepted event: each subscriber whose channel intercepts it gets it in its
+/// socket actor (handle_out); the rest as on the fast path, one by one.
+void fan_out_intercepted(self_ptr self, const broadcast_request& msg, frame_cache& cache) {
+  for (auto& sub : self->state.subscribers) {
+    if (msg.except && sub.owner.address() == msg.except) continue;
+    if (!sub.conn) self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
+    else if (intercepts(sub, msg.event)) self->send(sub.owner, outgoing_broadcast{msg.topic, msg.event, msg.body});
+    else if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
+  }
+}
+
 } // namespace
 
 /// To every local subscriber: connections get one frame per serializer in use (one
@@ -64,6 +87,9 @@ void fan_out(self_ptr self, const broadcast_request& msg) {
   auto& st = self->state;
   if (st.lists_stale) rebuild_lists(st);
   frame_cache cache{msg, {}};
+  if (!st.intercepted.empty() &&
+      std::find(st.intercepted.begin(), st.intercepted.end(), msg.event) != st.intercepted.end())
+    return fan_out_intercepted(self, msg, cache);
   const connection* skip = nullptr;  // broadcast_from: the sender's connection
   if (msg.except) {
     auto it = std::find_if(st.subscribers.begin(), st.subscribers.end(),
@@ -84,6 +110,7 @@ namespace {
 void remove_where(self_ptr self, auto pred) {
   auto& subs = self->state.subscribers;
   auto removed = std::stable_partition(subs.begin(), subs.end(), [&](const subscriber& s) { return !pred(s); });
+  self->state.stats->subscribers.fetch_sub(std::size_t(subs.end() - removed), std::memory_order_relaxed);
   if (!self->state.presences.empty() && removed != subs.end()) {
     std::vector<caf::actor_addr> gone;
     for (auto it = removed; it != subs.end(); ++it) gone.push_back(it->owner.address());
@@ -120,12 +147,13 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
     auto is_sender = [&](const subscriber& s) { return s.owner.address() == from; };
     auto& subs = self->state.subscribers;
     if (std::none_of(subs.begin(), subs.end(), is_sender)) {
-      log_line(log_level::warn, "topic", self->state.topic + ": ignored an error: " + self->system().render(err));
+      log_line(log_level::warn, "topic", "ignored an error: " + self->system().render(err), {{"topic", self->state.topic}});
       return;
     }
     self->state.stats->count(refusal::faulty_subscriber);
-    log_line(log_level::warn, "topic", self->state.topic + ": dropped subscriber " + caf::to_string(from) +
-                                         ": it answered a broadcast with " + self->system().render(err));
+    log_line(log_level::warn, "topic",
+             "dropped subscriber " + caf::to_string(from) + ": it answered a broadcast with " + self->system().render(err),
+             {{"topic", self->state.topic}});
     self->demonitor(from);
     remove_where(self, is_sender);
   });
@@ -148,13 +176,14 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
         } else {
           self->monitor(req.sub.owner);
           st.subscribers.push_back(req.sub);
+          st.stats->subscribers.fetch_add(1, std::memory_order_relaxed);
         }
         st.lists_stale = true;
         // Written before any later broadcast of this topic: the join reply comes first.
         if (req.first_frame && req.sub.conn) req.sub.conn->send(req.first_frame);
       }
       if (ok) return caf::actor{self};
-      log_line(log_level::warn, "topic", st.topic + ": subscriber limit reached");
+      log_line(log_level::warn, "topic", "subscriber limit reached", {{"topic", st.topic}});
       if (st.subscribers.empty()) self->send(st.registry, retire_request{st.topic, st.subscribes_seen});
       return make_error(limit_error::subscriber_limit_reached);
     },
@@ -168,7 +197,10 @@ caf::behavior topic_actor(self_ptr self, std::string topic, registry_actor regis
     },
     [self](broadcast_request& msg) {
       auto& st = self->state;
+      auto started = std::chrono::steady_clock::now();
       fan_out(self, msg);
+      st.stats->fanout_duration.observe(std::chrono::steady_clock::now() - started);
+      st.stats->broadcasts.fetch_add(1, std::memory_order_relaxed);
       // A socket's broadcast reaches its topic first: the peers get it from here, once,
       // without `except` (the sender is on this node).
       if (st.uplink && !msg.local_only) {

@@ -58,6 +58,7 @@ struct topic_state {
   std::vector<member_list> lists;     // rebuilt from `subscribers` after membership changes
   std::vector<subscriber> direct;     // the rest (app actors, ungrouped connections), rebuilt with them
   bool lists_stale = true;
+  std::vector<std::string> intercepted;  // events some subscriber's channel intercepts (with `lists`)
   std::vector<presence_entry> presences;  // this node's, in tracking order
   std::map<std::string, std::vector<presence_entry>> remote;  // other nodes' (clustered), by node
   peer_presence uplink_delta;  // this node's changes not yet told to the cluster actor
@@ -70,6 +71,13 @@ struct topic_state {
   protocol::json pending_leaves;
   bool diff_scheduled = false;
   static inline const char* name = "chorus.topic";
+
+  topic_state() = default;
+  topic_state(const topic_state&) = delete;
+  topic_state& operator=(const topic_state&) = delete;
+  ~topic_state() {  // the subscriber gauge forgets whoever is still here at the end
+    if (stats) stats->subscribers.fetch_sub(subscribers.size(), std::memory_order_relaxed);
+  }
 };
 
 caf::behavior topic_actor(caf::stateful_actor<topic_state>* self, std::string topic,

@@ -3,7 +3,9 @@
 // A subscription carries the subscriber's connection and its join reply (shared, local
 // handles): local-only. Unsubscribes, broadcasts and counts are serializable.
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
@@ -23,6 +25,16 @@ struct subscriber {
   connection_ptr conn;     // null for app actors
   protocol::serializer ser = protocol::serializer::v2;
   std::uint64_t id = 0;    // which subscription of this owner (see unsubscribe_request)
+  /// The events its channel intercepts (channel_def::intercept; shares the config's
+  /// lifetime, no copy); null for none.
+  std::shared_ptr<const std::vector<std::string>> intercepts;
+};
+
+/// An intercepted broadcast, from a topic to one subscribed socket actor (handle_out).
+struct outgoing_broadcast {
+  std::string topic;
+  std::string event;
+  protocol::payload body;
 };
 
 /// socket actor / pubsub → registry → topic actor. The registry delegates it, so a
@@ -131,6 +143,10 @@ typename Inspector::result_type inspect(Inspector& f, unsubscribe_all& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, broadcast_request& x) {
   return inspect_with_payload(f, "chorus.broadcast_request", x.body, x.topic, x.event, x.except, x.local_only);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outgoing_broadcast& x) {
+  return inspect_with_payload(f, "chorus.outgoing_broadcast", x.body, x.topic, x.event);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cluster_count_request& x) {

@@ -233,11 +233,13 @@ void on_remote_presence(self_ptr self, remote_presence& msg) {
 
 void on_presence(self_ptr self, presence_request& req) {
   auto& st = self->state;
-  auto who = st.topic + ": presence " + req.key;
+  auto refused = [&](const std::string& why) {
+    log_line(log_level::warn, "topic", "presence refused: " + why, {{"topic", st.topic}, {"key", req.key}});
+  };
   bool member = std::any_of(st.subscribers.begin(), st.subscribers.end(),
                             [&](const subscriber& s) { return s.owner.address() == req.owner; });
   if (!member) {
-    log_line(log_level::warn, "topic", who + " refused: only a subscriber of the topic can be tracked on it");
+    refused("only a subscriber of the topic can be tracked on it");
     return;
   }
   auto mine = [&](const presence_entry& p) { return p.owner == req.owner && p.key == req.key; };
@@ -255,7 +257,7 @@ void on_presence(self_ptr self, presence_request& req) {
     return;
   }
   if (!req.meta.is_object()) {
-    log_line(log_level::warn, "topic", who + " refused: its meta must be a JSON object");
+    refused("its meta must be a JSON object");
     return;
   }
   auto meta = std::move(req.meta);
@@ -273,8 +275,7 @@ void on_presence(self_ptr self, presence_request& req) {
   auto owned = std::count_if(st.presences.begin(), st.presences.end(),
                              [&](const presence_entry& p) { return p.owner == req.owner; });
   if (static_cast<std::size_t>(owned) >= st.limits.max_presences_per_subscriber) {
-    log_line(log_level::warn, "topic", who + " refused: " + std::to_string(owned) +
-                                         " keys tracked already (max_presences_per_subscriber)");
+    refused(std::to_string(owned) + " keys tracked already (max_presences_per_subscriber)");
     return;
   }
   auto text = meta.dump();

@@ -159,6 +159,15 @@ command_line parse_command_line(int argc, char** argv, std::string_view program,
     {"--cluster-on-overflow", {"at that cap: drop (count) | cut (drop the peer, redial) (drop)",
                                choice(channels.cluster.on_overflow, {{"drop", cluster_config::overflow_policy::drop},
                                                                     {"cut", cluster_config::overflow_policy::cut}})}},
+    {"--log-format", {"operator log lines: text | logfmt | json (text)",
+                      choice(net.log_style, {{"text", log_format::text}, {"logfmt", log_format::logfmt}, {"json", log_format::json}})}},
+    {"--log-level", {"least severe line written: debug | info | warn | error (info, or CHORUS_LOG)",
+                     [&net](const std::string& v) {
+                       auto level = parse_log_level(v);
+                       if (!level) throw std::invalid_argument("\"" + v + "\" is not one of debug | info | warn | error");
+                       net.log_threshold = level;
+                     }}},
+    {"--log-rate", {"log lines per second per component below error; 0 = unlimited (100)", decimal(net.log_rate)}},
     {"--sched-batch", {"run every thread under SCHED_BATCH: on | off (on)", choice(sched_batch, {{"on", true}, {"off", false}})}},
   };
   for (auto& [prefix, dir] : net.static_dirs)

@@ -99,6 +99,7 @@ void listener::stop(std::uint16_t code, const std::string& reason) {
   auto& d = *impl_;
   if (!d.started || d.stopped) return;
   d.stopped = true;
+  d.ctx.draining = true;
   // 1. stop accepting (on the acceptor's own thread)
   std::promise<void> closed;
   asio::post(d.loops.front()->context(), [&d, &closed] {

@@ -64,6 +64,9 @@ struct server::impl {
   impl(caf::actor_system* app_system, server_options opts, channel_config channels) : options(std::move(opts)) {
     // Before any thread starts: every thread of the server inherits the policy.
     if (options.sched_batch) apply_sched_batch();
+    set_log_format(options.log_style);
+    if (options.log_threshold) set_log_level(*options.log_threshold);
+    set_log_rate(options.log_rate);
     if (!app_system) {
       own_system.emplace(system_config(own_config, options, channels));
       app_system = &*own_system;

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <sched.h>
 
+#include "actors/log.hpp"
 #include "protocol/origin.hpp"
 
 namespace chorus {
@@ -79,6 +81,11 @@ struct server_options {
   /// 3.6 M → 5.3 M broadcast frames/s). An idle CPU still runs a woken thread at once.
   /// Applies to the thread constructing the server and every thread it starts.
   bool sched_batch = true;
+
+  // The operator log (actors/log.hpp): process-wide, applied when a server is constructed.
+  log_format log_style = log_format::text;           // text | logfmt | json
+  std::optional<log_level> log_threshold;            // unset: CHORUS_LOG, else info
+  double log_rate = 100;  // lines per second per component below error; 0 = unlimited
 };
 
 } // namespace chorus

@@ -7,6 +7,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "actors/log.hpp"
+#include "net/metrics_page.hpp"
+#include "net/prometheus_text.hpp"
 #include "net/session_connection.hpp"
 #include "protocol/origin.hpp"
 #include "protocol/query_string.hpp"
@@ -26,7 +28,7 @@ std::string lower(std::string_view s) {
 
 ws_session::ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server)
   : ws_(std::move(socket), [this] { mark_dirty(); }, &loop.queued_bytes, server.tls.get()), loop_(loop), server_(server),
-    timer_(ws_.get_executor()) {
+    timer_(ws_.get_executor()), conn_id_(server.next_conn_id.fetch_add(1, std::memory_order_relaxed)) {
   server_.sessions.fetch_add(1);
 }
 
@@ -47,7 +49,8 @@ void ws_session::start() {
   timer_.expires_after(server_.options.handshake_timeout);
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec && self->phase_ < phase::open) {
-      log_line(log_level::info, "net", self->peer_ + ": handshake timeout");
+      self->server_.handshake_timeouts.fetch_add(1, std::memory_order_relaxed);
+      self->log(log_level::info, "handshake timeout");
       self->hard_close();
     }
   });
@@ -57,7 +60,7 @@ void ws_session::start() {
     if (!ec) return self->read_request();
     if (self->phase_ == phase::closed) return;  // (timed out meanwhile)
     self->server_.tls_failures.fetch_add(1, std::memory_order_relaxed);
-    log_line(log_level::info, "net", self->peer_ + ": TLS handshake failed: " + ec.message());
+    self->log(log_level::info, "TLS handshake failed: " + ec.message());
     self->hard_close();
   });
 }
@@ -72,9 +75,9 @@ void ws_session::read_request() {
 void ws_session::on_request(beast::error_code ec) {
   if (ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return hard_close();
-    log_line(log_level::info, "net", peer_ + ": bad HTTP request: " + ec.message());
-    if (ec == http::error::header_limit) return refuse(431, "request header too large");
-    return refuse(400, "bad request");
+    log(log_level::info, "bad HTTP request: " + ec.message());
+    if (ec == http::error::header_limit) return refuse(431, http_refusal::header_too_large, "request header too large");
+    return refuse(400, http_refusal::bad_request, "bad request");
   }
   const auto& req = parser_->get();
   if (websocket::is_upgrade(req)) start_upgrade(req);
@@ -82,7 +85,7 @@ void ws_session::on_request(beast::error_code ec) {
 }
 
 void ws_session::serve_http(const http::request<http::empty_body>& req) {
-  if (req.method() != http::verb::get && req.method() != http::verb::head) return refuse(405, "method not allowed");
+  if (req.method() != http::verb::get && req.method() != http::verb::head) return refuse(405, http_refusal::method_not_allowed, "method not allowed");
   auto target = protocol::split_target(req.target());
   if (target.path == "/stats") {
     auto stats = server_.endpoint.stats().to_json();
@@ -94,6 +97,8 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
                     {"max_outbound_bytes", server_.options.max_outbound_bytes}};
     return respond(200, stats.dump(), "application/json");
   }
+  if (target.path == "/metrics")
+    return respond(200, render_metrics(server_, server_.endpoint.stats()), std::string{prometheus_text::content_type});
   if (auto file = server_.files.find(target.path)) return respond(200, std::move(file->body), file->content_type);
   respond(404, "not found\n", "text/plain");
 }
@@ -101,24 +106,24 @@ void ws_session::serve_http(const http::request<http::empty_body>& req) {
 void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
   auto target = protocol::split_target(req.target());
   auto route = server_.mount.match(target.path);
-  if (!route) return refuse(404, "no socket at this path");
+  if (!route) return refuse(404, http_refusal::no_socket_path, "no socket at this path");
   auto origin = req.find(http::field::origin);
   if (!protocol::origin_allowed(origin == req.end() ? std::nullopt : std::optional<std::string_view>{origin->value()},
                                 req[http::field::host], server_.options.check_origin, server_.options.allowed_origins))
-    return refuse(403, "origin not allowed");
+    return refuse(403, http_refusal::origin_not_allowed, "origin not allowed");
   auto params = protocol::parse_query(target.query);
-  if (!params) return refuse(400, params.error().detail);
+  if (!params) return refuse(400, http_refusal::bad_query, params.error().detail);
   std::optional<std::string_view> vsn;
   if (params->contains("vsn")) {
     const auto& v = (*params)["vsn"];
-    if (!v.is_string()) return refuse(403, "unsupported vsn");
+    if (!v.is_string()) return refuse(403, http_refusal::unsupported_vsn, "unsupported vsn");
     vsn = v.get_ref<const std::string&>();
   }
   auto ser = protocol::negotiate_vsn(vsn);
-  if (!ser) return refuse(403, ser.error().detail);
+  if (!ser) return refuse(403, http_refusal::unsupported_vsn, ser.error().detail);
   auto offer = protocol::parse_subprotocols(req[http::field::sec_websocket_protocol]);
-  if (!offer) return refuse(400, offer.error().detail);
-  if (server_.websockets.load() >= server_.options.max_connections) return refuse(503, "too many connections");
+  if (!offer) return refuse(400, http_refusal::bad_subprotocol, offer.error().detail);
+  if (server_.websockets.load() >= server_.options.max_connections) return refuse(503, http_refusal::too_many_connections, "too many connections");
 
   connect_info info;
   info.params = std::move(*params);
@@ -126,6 +131,7 @@ void ws_session::start_upgrade(const http::request<http::empty_body>& req) {
   for (auto& field : req) info.headers[lower(field.name_string())] = std::string{field.value()};
   info.auth_token = offer->auth_token;
   info.peer = peer_;
+  info.conn_id = conn_id_;
   answer_protocol_ = offer->answer();
   phase_ = phase::connecting;
   std::weak_ptr<ws_session> weak = shared_from_this();
@@ -141,7 +147,7 @@ void ws_session::on_connect_decided(bool accepted, unsigned status) {
   if (phase_ != phase::connecting) return;
   if (!accepted) {
     told_socket_ = true;  // a refused socket actor has already stopped
-    return refuse(status, "connect refused");
+    return refuse(status, http_refusal::connect_refused, "connect refused");
   }
   phase_ = phase::handshaking;
   ws_.set_option(websocket::stream_base::timeout{server_.options.handshake_timeout,
@@ -207,14 +213,13 @@ void ws_session::send_frame(shared_frame frame) {
     if (server_.options.on_slow_consumer == server_options::slow_consumer_policy::drop) {
       server_.dropped_frames.fetch_add(1, std::memory_order_relaxed);
       if (!warned_slow_)
-        log_line(log_level::warn, "net", peer_ + ": slow consumer, dropping frames over " +
-                                           std::to_string(server_.options.max_outbound_bytes) + " queued bytes");
+        log(log_level::warn, "slow consumer, dropping frames over " +
+                                 std::to_string(server_.options.max_outbound_bytes) + " queued bytes");
       warned_slow_ = true;
       return;
     }
     server_.slow_consumers.fetch_add(1);
-    log_line(log_level::warn, "net", peer_ + ": slow consumer, " + std::to_string(stream.queued_bytes()) +
-                                       " bytes queued; closing 1013");
+    log(log_level::warn, "slow consumer, " + std::to_string(stream.queued_bytes()) + " bytes queued; closing 1013");
     queue.drop_unstarted();
     return start_close(1013, "slow consumer");
   }
@@ -285,16 +290,25 @@ void ws_session::respond(unsigned status, std::string body, std::string content_
   mark_dirty();
 }
 
-void ws_session::refuse(unsigned status, std::string_view why) {
+void ws_session::refuse(unsigned status, http_refusal kind, std::string_view why) {
   server_.http_refusals.fetch_add(1);
-  log_line(log_level::info, "net", peer_ + ": HTTP " + std::to_string(status) + ": " + std::string{why});
+  server_.count(kind);
+  log(log_level::info, "HTTP " + std::to_string(status) + ": " + std::string{why});
   respond(status, "", "text/plain");
 }
 
 void ws_session::fail(beast::error_code ec, const char* step) {
+  // A frame the WebSocket layer refused (too big, masked wrongly, bad UTF-8, ...):
+  // Beast has answered it with the close code; the operator sees it counted by kind.
+  if (ec == websocket::error::message_too_big || ec == websocket::error::buffer_overflow)
+    server_.count(bad_frame::message_too_big);
+  else if (ec == websocket::error::bad_frame_payload)
+    server_.count(bad_frame::invalid_utf8);
+  else if (ec == websocket::condition::protocol_violation)
+    server_.count(bad_frame::protocol_violation);
   bool quiet = ec == websocket::error::closed || ec == asio::error::operation_aborted ||
                ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::bad_descriptor;
-  if (!quiet) log_line(log_level::info, "net", peer_ + ": " + step + ": " + ec.message());
+  if (!quiet) log(log_level::info, std::string{step} + ": " + ec.message());
   hard_close();
 }
 
@@ -314,6 +328,10 @@ void ws_session::hard_close() {
 void ws_session::notify_closed() {
   if (link_ && !told_socket_) link_.transport_closed();
   told_socket_ = true;
+}
+
+void ws_session::log(log_level level, std::string_view text) const {
+  log_line(level, "net", text, {{"peer", peer_}, {"conn", conn_id_}});
 }
 
 void ws_session::mark_dirty() {

@@ -11,6 +11,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "actors/log.hpp"
 #include "net/corking_stream.hpp"
 #include "net/io_loop.hpp"
 #include "net/server_context.hpp"
@@ -47,12 +48,13 @@ private:
   void do_read();
   void on_read(beast::error_code ec);
   void respond(unsigned status, std::string body, std::string content_type);
-  void refuse(unsigned status, std::string_view why);
+  void refuse(unsigned status, http_refusal kind, std::string_view why);
   void start_close(std::uint16_t code, std::string reason);
   void fail(beast::error_code ec, const char* step);
   void hard_close();
   void notify_closed();
   void mark_dirty();
+  void log(log_level level, std::string_view text) const;  // with peer and conn id
 
   websocket::stream<corking_stream> ws_;
   io_loop& loop_;
@@ -62,6 +64,7 @@ private:
   asio::steady_timer timer_;
   socket_link link_;
   std::shared_ptr<session_connection> conn_;  // what the actors hold; detached when we end
+  std::uint64_t conn_id_;  // names this connection in log lines (peer ports are reused)
   std::string peer_;
   std::string answer_protocol_;  // Sec-WebSocket-Protocol answer ("phoenix" when offered)
   phase phase_ = phase::http;

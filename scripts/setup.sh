@@ -28,3 +28,16 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.jso
   echo "setup: npm ci"
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
+
+# promtool (Prometheus's own parser and linter of the text format; the /metrics tests
+# check every scrape with it), taken out of Debian's prometheus package into .tools/
+# rather than installed: installing would also start a Prometheus server on :9090.
+promtool="$here/.tools/prometheus/usr/bin/promtool"
+if [ ! -x "$promtool" ]; then
+  echo "setup: extracting promtool from Debian's prometheus package"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download prometheus; })
+  mkdir -p "$here/.tools/prometheus"
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$here/.tools/prometheus"
+  rm -rf "$tmp"
+fi

@@ -6,19 +6,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { getJson, outcome, phxSocket, sleep, startServer } from "./helpers.mjs";
+import { freePort, getJson, metricValue, outcome, phxSocket, scrapeMetrics, sleep, startServer } from "./helpers.mjs";
 
 const HEARTBEAT_MS = 200;
 const TIMEOUT_MS = 1000;
 const TOPIC = "room:cluster";
-
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Polls `check` (async, truthy = done) every 25 ms for up to `ms`; returns the time taken or throws. */
 async function waitFor(what, ms, check) {
@@ -114,6 +106,11 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
     assert.ok(sa.cluster.peers.b.batches_out < sa.cluster.peers.b.items_out, "forwards are batched");
     assert.equal(sa.cluster.peers.b.dropped, 0);
     assert.equal(sa.cluster.peers.b.seq_gaps, 0);
+    // the same figures in /metrics, one sample per peer (promtool checks the exposition)
+    const { families } = await scrapeMetrics(a);
+    assert.equal(metricValue(families, "chorus_cluster_peer_up", { peer: "b" }), 1);
+    assert.equal(metricValue(families, "chorus_cluster_peer_up", { peer: "c" }), 1);
+    assert.equal(metricValue(families, "chorus_cluster_items_sent_total", { peer: "b" }), sa.cluster.peers.b.items_out);
 
     // kill -9 of c mid-stream: a and b lose nothing between them; c's clients fail over to a.
     for (const s of [...subs, ...pubs]) s.got.length = 0;

@@ -2,6 +2,7 @@
 // a free port, talk to it with the stock phoenix client (over `ws`: Node 20 has no
 // global WebSocket and phoenix.js would silently fall back to long-polling) or with raw
 // frames where the bytes matter. Every wait is bounded.
+import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import https from "node:https";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import net from "node:net";
 import tls from "node:tls";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { Socket } from "phoenix";
 import WebSocket from "ws";
 
@@ -23,6 +25,27 @@ export function within(promise, ms, fallback = () => null) {
     timer = setTimeout(() => { try { resolve(fallback()); } catch (e) { reject(e); } }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort() {
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Polls `check` (async) every 25 ms until it returns something truthy, which it
+ *  returns; throws after `ms`. */
+export async function until(what, ms, check) {
+  const start = Date.now();
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(25);
+  }
 }
 
 /** Starts a server binary; resolves once it prints "listening on HOST:PORT". `env` adds
@@ -201,4 +224,30 @@ export async function getText(url, { ca } = {}) {
 /** GET a JSON document (http or https). */
 export async function getJson(url, options = {}) {
   return JSON.parse(await getText(url, options));
+}
+
+// scripts/setup.sh extracts promtool into .tools/ (PROMTOOL overrides)
+const PROMTOOL = process.env.PROMTOOL ?? new URL("../../.tools/prometheus/usr/bin/promtool", import.meta.url).pathname;
+
+/** GETs /metrics, checks it with Prometheus's own parser and linter (promtool, from
+ *  Debian's prometheus package) and parses it (parse-prometheus-text-format). */
+export async function scrapeMetrics(server) {
+  const res = await fetch(`${server.http}/metrics`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  const text = await res.text();
+  // Prometheus's own parser and linter: exit 0 only for a valid, lint-clean exposition.
+  execFileSync(PROMTOOL, ["check", "metrics"], { input: text, stdio: ["pipe", "pipe", "pipe"] });
+  const families = Object.fromEntries(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+  return { text, families };
+}
+
+/** The value of one sample (by family and labels); undefined if absent. */
+export function metricValue(families, name, labels = {}) {
+  const fam = families[name];
+  if (!fam) return undefined;
+  const match = fam.metrics.find((m) => Object.entries(labels).every(([k, v]) => (m.labels ?? {})[k] === v));
+  if (!match) return undefined;
+  if (fam.type === "HISTOGRAM") return match;
+  return Number(match.value);
 }
