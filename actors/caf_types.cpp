@@ -29,7 +29,6 @@ void register_chorus_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<detail::topic_up>("chorus.topic_up");
   cfg.add_message_type<detail::topic_down>("chorus.topic_down");
   cfg.add_message_type<detail::broadcast_request>("chorus.broadcast_request");
-  cfg.add_message_type<detail::outgoing_broadcast>("chorus.outgoing_broadcast");
   cfg.add_message_type<detail::peer_connect>("chorus.peer_connect");
   cfg.add_message_type<detail::cluster_start>("chorus.cluster_start");
   cfg.add_message_type<detail::flush_peers>("chorus.flush_peers");

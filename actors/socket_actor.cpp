@@ -131,7 +131,7 @@ caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
       if (self->state.open) call.fn(self->state);
     },
     [self](idle_check) { self->state.on_idle_check(); },
-    [self](detail::outgoing_broadcast& msg) {
+    [self](const detail::outgoing_broadcast& msg) {
       if (self->state.open) self->state.on_outgoing(msg);
     },
     [self](transport_closed) { self->state.close(0, ""); },  // the transport is already gone

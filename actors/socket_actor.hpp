@@ -85,7 +85,7 @@ struct socket_actor_state {
   void on_leave(protocol::message& msg);
   void on_event(protocol::message& msg);
   /// An intercepted broadcast of a joined channel: through its handle_out.
-  void on_outgoing(detail::outgoing_broadcast& msg);
+  void on_outgoing(const detail::outgoing_broadcast& msg);
   void apply_join_result(const std::string& topic, const json& join_ref, const join_result& result,
                          refusal if_error = refusal::join_rejected);
   /// The answer to a join's subscribe: the topic actor, or why not (a limit_error).

@@ -206,7 +206,8 @@ void socket_actor_state::on_event(protocol::message& msg) {
   }
 }
 
-void socket_actor_state::on_outgoing(outgoing_broadcast& msg) {
+void socket_actor_state::on_outgoing(const outgoing_broadcast& out) {
+  const auto& msg = *out.msg;
   auto it = channels.find(msg.topic);
   if (it == channels.end() || it->second.state != channel_entry::phase::joined) return;  // left meanwhile
   json join_ref = it->second.join_ref;

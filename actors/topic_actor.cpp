@@ -71,11 +71,17 @@ bool intercepts(const subscriber& sub, const std::string& event) {
 /// An intercepted event: each subscriber whose channel intercepts it gets it in its
 /// socket actor (handle_out); the rest as on the fast path, one by one.
 void fan_out_intercepted(self_ptr self, const broadcast_request& msg, frame_cache& cache) {
+  std::shared_ptr<const outgoing_broadcast::data> shared;  // one copy for every handle_out
   for (auto& sub : self->state.subscribers) {
     if (msg.except && sub.owner.address() == msg.except) continue;
-    if (!sub.conn) self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
-    else if (intercepts(sub, msg.event)) self->send(sub.owner, outgoing_broadcast{msg.topic, msg.event, msg.body});
-    else if (auto frame = cache.get(sub.ser)) sub.conn->send(std::move(frame));
+    if (!sub.conn) {
+      self->send(sub.owner, pubsub_message{msg.topic, msg.event, msg.body});
+    } else if (intercepts(sub, msg.event)) {
+      if (!shared) shared = std::make_shared<const outgoing_broadcast::data>(msg.topic, msg.event, msg.body);
+      self->send(sub.owner, outgoing_broadcast{shared});
+    } else if (auto frame = cache.get(sub.ser)) {
+      sub.conn->send(std::move(frame));
+    }
   }
 }
 

@@ -30,11 +30,15 @@ struct subscriber {
   std::shared_ptr<const std::vector<std::string>> intercepts;
 };
 
-/// An intercepted broadcast, from a topic to one subscribed socket actor (handle_out).
+/// An intercepted broadcast, from a topic to each subscribed socket actor of this node
+/// (handle_out): one shared copy for all of them. Local only (never crosses nodes).
 struct outgoing_broadcast {
-  std::string topic;
-  std::string event;
-  protocol::payload body;
+  struct data {
+    std::string topic;
+    std::string event;
+    protocol::payload body;
+  };
+  std::shared_ptr<const data> msg;
 };
 
 /// socket actor / pubsub → registry → topic actor. The registry delegates it, so a
@@ -145,10 +149,6 @@ typename Inspector::result_type inspect(Inspector& f, broadcast_request& x) {
   return inspect_with_payload(f, "chorus.broadcast_request", x.body, x.topic, x.event, x.except, x.local_only);
 }
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, outgoing_broadcast& x) {
-  return inspect_with_payload(f, "chorus.outgoing_broadcast", x.body, x.topic, x.event);
-}
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cluster_count_request& x) {
   return f(caf::meta::type_name("chorus.cluster_count_request"), x.topic, x.wait_ms);
 }
@@ -179,6 +179,7 @@ typename Inspector::result_type inspect(Inspector& f, retire_topic&) {
 
 } // namespace chorus::detail
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::outgoing_broadcast)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::detail::subscribe_request)
 // Local only (a socket and its topic are on one node); presence crosses nodes with wire
 // types of its own.

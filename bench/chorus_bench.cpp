@@ -288,7 +288,8 @@ int runner::fanout() {
       if (++closed_ <= 3) std::fprintf(stderr, "connection closed: %.*s\n", int(why.size()), why.data());
     };
     c.on_message = [&](ws_client& cl, std::string_view f, bool) {
-      if (f.rfind("[null,null,", 0) == 0) {
+      // a broadcast, or a push of the same (a channel that intercepts new_msg: handle_out)
+      if (f.rfind("[null,null,", 0) == 0 || f.substr(0, 160).find("\",\"new_msg\",{") != std::string_view::npos) {
         std::uint64_t n = 0, t = 0;
         if (!seq_and_time(f, n, t)) return;
         auto& s = subs[cl.index];

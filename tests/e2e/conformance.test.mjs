@@ -316,3 +316,37 @@ describe("route params and connect params", () => {
     }
   });
 });
+
+describe("intercept / handle_out", () => {
+  it("an intercepted broadcast reaches each member through handle_out, as a push with its join_ref", async () => {
+    const admin = await RawClient.open(`${v2()}&user=admin`);
+    const user = await RawClient.open(`${v2()}&user=eve`);
+    const muted = await RawClient.open(`${v2()}&user=mo`);
+    admin.send(["1", "1", "intercept:1", "phx_join", {}]);
+    user.send(["2", "2", "intercept:1", "phx_join", {}]);
+    muted.send(["3", "3", "intercept:1", "phx_join", { mute: true }]);
+    await admin.take(1); await user.take(1); await muted.take(1);
+    user.send(["2", "4", "intercept:1", "new_msg", { body: "hi" }]);
+    assert.deepEqual(await admin.take(1), ['["1",null,"intercept:1","new_msg",{"body":"hi"}]']);
+    assert.deepEqual(await user.take(1), ['["2",null,"intercept:1","new_msg",{"body":"hi"}]']);
+    user.send(["2", "5", "intercept:1", "secret", { code: 7 }]);
+    assert.deepEqual(await admin.take(1), ['["1",null,"intercept:1","secret",{"code":7}]']);
+    assert.deepEqual(await user.none(), []);
+    assert.deepEqual(await muted.none(), []);  // filtered out for the muted member, both times
+    for (const c of [admin, user, muted]) c.close();
+  });
+
+  it("phoenix.js receives handle_out pushes; the same event on a fast-path channel is a broadcast", async () => {
+    const socket = await phxSocket(server.url, { params: { user: "pat" } });
+    const got = [];
+    for (const topic of ["intercept:js", "fast:js"]) {
+      const ch = socket.channel(topic, {});
+      ch.on("new_msg", (m) => got.push([topic, m.body]));
+      assert.equal((await outcome(ch.join()))[0], "ok");
+      ch.push("new_msg", { body: topic });
+    }
+    for (let i = 0; i < 100 && got.length < 2; i++) await sleep(20);
+    assert.deepEqual(got.sort(), [["fast:js", "fast:js"], ["intercept:js", "intercept:js"]]);
+    socket.disconnect();
+  });
+});

@@ -1,6 +1,6 @@
 // The conformance server for the end-to-end tests: channels that exercise what the chat
 // example does not (rejection, crashes, no-reply, broadcast_from, push, push_to,
-// deferred join, route params, socket ids).
+// deferred join, route params, socket ids, intercept/handle_out).
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -67,6 +67,32 @@ channel_def test_channel(std::shared_ptr<directory> dir) {
     }};
 }
 
+/// `new_msg` is broadcast to every member, as in the chat room. On "fast:*" it takes the
+/// encode-once path; on "intercept:*" it is intercepted: handle_out passes it to each
+/// member (bench/intercept_cost.sh compares the two), except a member that joined with
+/// {"mute": true}, and "secret" reaches only members whose user is "admin".
+channel_def new_msg_channel(std::string pattern, bool intercepted) {
+  channel_def def{
+    .topic_pattern = std::move(pattern),
+    .join = [](const json& p, socket& s) {
+      s.assign("mute", p.value("mute", false));
+      return join_result::ok();
+    },
+    .leave = nullptr,
+    .handlers = {
+      {"new_msg", [](const payload& p, socket& s) { s.broadcast("new_msg", p); }},
+      {"secret", [](const payload& p, socket& s) { s.broadcast("secret", p); }},
+    }};
+  if (intercepted) {
+    def.intercept = {"new_msg", "secret"};
+    def.handle_out = [](const std::string& event, const payload& body, socket& s) {
+      if (event == "new_msg" && s.get_assign("mute") != true) s.push(event, body);
+      if (event == "secret" && s.get_assign("user") == "admin") s.push(event, body);
+    };
+  }
+  return def;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -79,5 +105,7 @@ int main(int argc, char** argv) {
     return connect_result::ok({{"user", user}}, user.empty() ? "" : "user_socket:" + user);
   });
   srv.add_channel(test_channel(std::make_shared<directory>()));
+  srv.add_channel(new_msg_channel("fast:*", false));
+  srv.add_channel(new_msg_channel("intercept:*", true));
   return srv.run();
 }
