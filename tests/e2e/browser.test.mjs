@@ -3,11 +3,12 @@
 // and over https/wss with a self-signed certificate (the page's phoenix.js picks wss
 // itself from the page's scheme). Who is online (phoenix.js Presence): both pages list
 // both users; when one page goes, the other's list drops it.
+// The admin page (admin.html) shows what /metrics says while phoenix.js clients talk.
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { selfSignedCert, startServer } from "./helpers.mjs";
+import { outcome, phxSocket, selfSignedCert, startServer } from "./helpers.mjs";
 
 let browser;
 const tls = selfSignedCert();
@@ -72,6 +73,44 @@ it("the online list (phoenix.js Presence) follows pages coming and going", async
     await pages[0].waitForFunction((want) => document.body.dataset.online === want, names[0], { timeout: 10000 });
     assert.deepEqual(await pages[0].locator("#online li").allTextContents(), [names[0]]);
   } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+it("the admin page shows live connections, topics, subscribers and rates from /metrics", async () => {
+  const server = await startServer("chat");
+  const context = await browser.newContext();
+  const clients = [];
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.http}/admin.html`);
+    await page.waitForFunction(() => Number(document.body.dataset.updates) >= 1, null, { timeout: 10000 });
+    assert.equal(await page.textContent("#connections"), "0");
+    // three stock phoenix.js clients join one room and keep talking
+    for (let i = 0; i < 3; i++) {
+      const socket = await phxSocket(server.url);
+      const ch = socket.channel("room:admin", {});
+      assert.equal((await outcome(ch.join()))[0], "ok");
+      clients.push({ socket, ch });
+    }
+    const talk = setInterval(() => clients[0].ch.push("new_msg", { body: "tick" }), 20);
+    try {
+      await page.waitForFunction(() =>
+        document.getElementById("connections").textContent === "3" &&
+        document.getElementById("topics").textContent === "1" &&
+        document.getElementById("subscribers").textContent === "3" &&
+        Number(document.getElementById("broadcasts-rate").textContent) > 0 &&
+        Number(document.getElementById("frames-out-rate").textContent) >= Number(document.getElementById("broadcasts-rate").textContent),
+        null, { timeout: 10000 });
+    } finally {
+      clearInterval(talk);
+    }
+    const totals = await page.locator("#totals th").allTextContents();
+    assert.ok(totals.includes("joins (result=ok)"), totals.join(" | "));
+    assert.ok(totals.includes("broadcasts"), totals.join(" | "));
+  } finally {
+    for (const { socket } of clients) socket.disconnect();
     await context.close();
     await server.stop();
   }
