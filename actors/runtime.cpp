@@ -5,6 +5,7 @@
 
 #include "actors/channel_supervisor.hpp"
 #include "actors/cluster_actor.hpp"
+#include "actors/io_thread_runner.hpp"
 #include "actors/registry_actor.hpp"
 #include "actors/socket_actor.hpp"
 #include "protocol/topic_pattern.hpp"
@@ -81,9 +82,22 @@ struct socket_link::impl {
   caf::actor actor;
 };
 
-void socket_link::deliver(std::string data, bool binary) const {
-  caf::anon_send(impl_->actor, detail::inbound_frame{std::move(data), binary});
+void socket_link::deliver(std::string data, bool binary, actor_runner* here) const {
+  if (!here) {
+    caf::anon_send(impl_->actor, detail::inbound_frame{std::move(data), binary});
+    return;
+  }
+  // Enqueued with this thread's execution unit as the context: if the message wakes the
+  // actor, CAF gives it to that unit (exec_later) rather than to a worker. Every runner
+  // comes from runtime::make_runner, hence the static_cast.
+  auto* unit = static_cast<detail::io_thread_runner*>(here);
+  caf::actor_cast<caf::abstract_actor*>(impl_->actor)
+    ->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
+                                        detail::inbound_frame{std::move(data), binary}),
+              unit);
 }
+
+std::unique_ptr<actor_runner> runtime::make_runner() { return std::make_unique<detail::io_thread_runner>(sys_); }
 
 void socket_link::transport_closed() const { caf::anon_send(impl_->actor, detail::transport_closed{}); }
 

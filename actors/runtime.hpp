@@ -51,6 +51,8 @@ public:
 
   pubsub bus() const { return pubsub{caf::actor_cast<caf::actor>(registry_)}; }
   runtime_stats& stats() noexcept override { return *stats_; }
+  /// An io thread's runner for socket actors (actors/io_thread_runner.hpp).
+  std::unique_ptr<actor_runner> make_runner() override;
   const channel_config& config() const noexcept { return *config_; }
   const detail::supervisor_actor& supervisor() const noexcept { return supervisor_; }
   const detail::registry_actor& registry() const noexcept { return registry_; }

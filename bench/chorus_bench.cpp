@@ -203,6 +203,7 @@ public:
     clients_.push_back(std::make_unique<ws_client>());
     auto& c = *clients_.back();
     c.index = index;
+    c.write_list = &write_list_;
     if (!where) where = &tgt_;
     if (!c.start(where->addr, where->host, where->path)) {
       ++connect_fail_;
@@ -230,6 +231,9 @@ public:
           c->on_readable();
       }
       tick();
+      // every frame queued in this pass leaves now, one write per connection
+      for (std::size_t i = 0; i < write_list_.size(); ++i) write_list_[i]->write_queued();
+      write_list_.clear();
     }
   }
 
@@ -257,6 +261,7 @@ public:
   long rss_before_ = -1;
   double cpu_before_ = 0;
   std::vector<std::unique_ptr<ws_client>> clients_;
+  std::vector<ws_client*> write_list_;  // clients with frames queued in this loop pass
   std::size_t connect_fail_ = 0, closed_ = 0, joined_ = 0, join_fail_ = 0;
 };
 

@@ -55,7 +55,17 @@ void ws_client::send_text(std::string_view payload) {
   std::size_t base = out_.size();
   out_.append(payload);
   for (std::size_t i = 0; i < n; ++i) out_[base + i] = static_cast<char>(out_[base + i] ^ mask[i & 3]);
-  flush();
+  if (!write_list) {
+    flush();
+  } else if (!listed_) {
+    listed_ = true;
+    write_list->push_back(this);
+  }
+}
+
+bool ws_client::write_queued() {
+  listed_ = false;
+  return st == state::closed || flush();
 }
 
 bool ws_client::flush() {
@@ -90,58 +100,79 @@ bool ws_client::on_writable() {
 }
 
 bool ws_client::on_readable() {
-  char buf[65536];
+  // One read per readiness unless the buffer filled: a short read on a stream socket
+  // means the kernel had no more (edge-triggered epoll reports the next arrival), so the
+  // usual speculative read that returns EAGAIN is skipped. Frames are parsed straight from
+  // the read buffer; only an incomplete tail is kept per connection.
+  static char buf[256 * 1024];
   while (true) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n > 0) {
-      in_.append(buf, std::size_t(n));
-      continue;
-    }
     if (n == 0) {
       close("closed by server");
       return false;
     }
-    if (errno == EAGAIN || errno == EINTR) break;
-    close(std::strerror(errno));
-    return false;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return true;
+      close(std::strerror(errno));
+      return false;
+    }
+    read_ns = now_ns();
+    bool alive;
+    if (in_.empty()) {
+      std::string_view data{buf, std::size_t(n)};
+      alive = consume(data);
+      if (alive && !data.empty()) in_.assign(data);
+    } else {
+      in_.append(buf, std::size_t(n));
+      std::string_view data{in_};
+      alive = consume(data);
+      if (alive) in_.erase(0, in_.size() - data.size());
+    }
+    if (!alive) return false;
+    if (std::size_t(n) < sizeof buf) return true;
   }
-  read_ns = now_ns();
-  if (st == state::upgrading && !parse_handshake()) return st != state::closed;
-  return st == state::open ? parse_frames() : true;
 }
 
-bool ws_client::parse_handshake() {
-  auto end = in_.find("\r\n\r\n");
-  if (end == std::string::npos) return false;
-  if (in_.compare(0, 12, "HTTP/1.1 101") != 0) {
-    close("upgrade refused: " + in_.substr(0, in_.find("\r\n")));
+bool ws_client::consume(std::string_view& data) {
+  if (st == state::upgrading) {
+    if (!parse_handshake(data)) return st != state::closed;
+  }
+  return st == state::open ? parse_frames(data) : true;
+}
+
+bool ws_client::parse_handshake(std::string_view& data) {
+  auto end = data.find("\r\n\r\n");
+  if (end == std::string_view::npos) return false;
+  if (data.substr(0, 12) != "HTTP/1.1 101") {
+    close("upgrade refused: " + std::string(data.substr(0, data.find("\r\n"))));
     return false;
   }
-  in_.erase(0, end + 4);
+  data.remove_prefix(end + 4);
   st = state::open;
   if (on_open) on_open(*this);
   return st == state::open;
 }
 
-bool ws_client::parse_frames() {
+bool ws_client::parse_frames(std::string_view& data) {
   std::size_t pos = 0;
   while (st == state::open) {
-    if (in_.size() - pos < 2) break;
-    auto b0 = static_cast<unsigned char>(in_[pos]), b1 = static_cast<unsigned char>(in_[pos + 1]);
+    if (data.size() - pos < 2) break;
+    auto b0 = static_cast<unsigned char>(data[pos]), b1 = static_cast<unsigned char>(data[pos + 1]);
     std::size_t h = 2;
     std::uint64_t len = b1 & 0x7F;
     if (len == 126) {
-      if (in_.size() - pos < 4) break;
-      len = (std::uint64_t(static_cast<unsigned char>(in_[pos + 2])) << 8) | static_cast<unsigned char>(in_[pos + 3]);
+      if (data.size() - pos < 4) break;
+      len = (std::uint64_t(static_cast<unsigned char>(data[pos + 2])) << 8) | static_cast<unsigned char>(data[pos + 3]);
       h = 4;
     } else if (len == 127) {
-      if (in_.size() - pos < 10) break;
+      if (data.size() - pos < 10) break;
       len = 0;
-      for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(in_[pos + 2 + i]);
+      for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(data[pos + 2 + i]);
       h = 10;
     }
-    if (in_.size() - pos < h + len) break;
-    std::string_view payload{in_.data() + pos + h, std::size_t(len)};
+    if (data.size() - pos < h + len) break;
+    std::string_view payload{data.data() + pos + h, std::size_t(len)};
     unsigned op = b0 & 0x0F;
     bool fin = b0 & 0x80;
     pos += h + len;
@@ -159,7 +190,7 @@ bool ws_client::parse_frames() {
     if (on_message) on_message(*this, payload, op == 0x2);
     fragments_.clear();
   }
-  in_.erase(0, pos);
+  data.remove_prefix(std::min(pos, data.size()));
   return st == state::open;
 }
 

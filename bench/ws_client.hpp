@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <netinet/in.h>
 
@@ -31,8 +32,15 @@ public:
 
   /// Starts a non-blocking connect; returns false if the socket could not be created.
   bool start(const sockaddr_in& addr, std::string host, std::string path);
-  /// Queues one text frame (masked) and tries to write it at once.
+  /// When set, frames queued by send_text are written by write_queued(), called by the
+  /// loop once per pass (so a pass's frames leave in one write, as a real client's
+  /// event loop batches them); when null, send_text writes at once.
+  std::vector<ws_client*>* write_list = nullptr;
+
+  /// Queues one text frame (masked); writes it now or at the end of the loop pass.
   void send_text(std::string_view payload);
+  /// Writes what send_text queued (the loop's end-of-pass flush).
+  bool write_queued();
   /// epoll said readable / writable. Returns false when the connection is gone.
   bool on_readable();
   bool on_writable();
@@ -41,13 +49,15 @@ public:
 
 private:
   bool flush();
-  bool parse_handshake();
-  bool parse_frames();
+  bool consume(std::string_view& data);  // parses what it can, leaves the incomplete rest in data
+  bool parse_handshake(std::string_view& data);
+  bool parse_frames(std::string_view& data);
 
   std::string host_, path_, key_;
   std::string in_, out_;
   std::string fragments_;
   std::uint32_t mask_seed_ = 0x9e3779b9u;
+  bool listed_ = false;  // on write_list already
 };
 
 } // namespace bench

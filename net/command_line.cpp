@@ -168,6 +168,9 @@ command_line parse_command_line(int argc, char** argv, std::string_view program,
                        net.log_threshold = level;
                      }}},
     {"--log-rate", {"log lines per second per component below error; 0 = unlimited (100)", decimal(net.log_rate)}},
+    {"--socket-actors", {"where socket actors run: io (the io thread of their connection) | workers (io)",
+                         choice(net.socket_actors, {{"io", server_options::socket_actor_placement::io_threads},
+                                                    {"workers", server_options::socket_actor_placement::workers}})}},
     {"--sched-batch", {"run every thread under SCHED_BATCH: on | off (on)", choice(sched_batch, {{"on", true}, {"off", false}})}},
   };
   for (auto& [prefix, dir] : net.static_dirs)

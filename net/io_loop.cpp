@@ -6,6 +6,12 @@
 
 namespace chorus::net_detail {
 
+namespace {
+// Socket actor resumes per loop pass before io gets its turn again (each handles up to
+// 64 messages): bounds how long one pass keeps the thread's other connections waiting.
+constexpr std::size_t actor_budget_per_pass = 256;
+} // namespace
+
 io_loop::io_loop() : guard_(boost::asio::make_work_guard(ctx_)), inbox_(std::make_shared<loop_inbox>(ctx_)) {}
 
 io_loop::~io_loop() {
@@ -47,10 +53,21 @@ void loop_inbox::deliver(shared_frame frame, std::shared_ptr<const std::vector<c
   enqueue({std::move(frame), nullptr, std::move(members), skip, std::nullopt, {}});
 }
 
+namespace {
+// The inbox whose io thread is the calling thread (null on any other thread).
+thread_local const loop_inbox* own_inbox = nullptr;
+} // namespace
+
 void loop_inbox::enqueue(command cmd) {
   std::lock_guard<std::mutex> lock{mutex_};
   if (!ctx_) return;  // the thread is gone (shutdown): nobody will write this
   queue_.push_back(std::move(cmd));
+  // None from the io thread itself (a socket actor running there): its loop looks at
+  // queued_by_own_thread() before it waits.
+  if (own_inbox == this) {
+    queued_by_own_thread_ = true;
+    return;
+  }
   // One wake-up per batch: the loop takes the whole inbox at once. (Under the lock, so
   // close() cannot free the context in between.)
   if (!std::exchange(wake_pending_, true)) boost::asio::post(*ctx_, [] {});
@@ -60,6 +77,7 @@ void loop_inbox::take(std::vector<command>& out) {
   std::lock_guard<std::mutex> lock{mutex_};
   out.swap(queue_);
   wake_pending_ = false;
+  queued_by_own_thread_ = false;
 }
 
 void loop_inbox::close() {
@@ -80,12 +98,19 @@ void io_loop::mark_dirty(const std::shared_ptr<loop_client>& client) {
 }
 
 void io_loop::run() {
+  own_inbox = inbox_.get();
   while (!ctx_.stopped()) {
-    ctx_.run_one();
+    // Socket actors still waiting (budget used up), or commands this thread queued after
+    // the last apply: look at io without blocking.
+    if ((runner_ && runner_->has_work()) || inbox_->queued_by_own_thread()) ctx_.poll();
+    else ctx_.run_one();
     ctx_.poll();
+    if (runner_) runner_->run(actor_budget_per_pass);
     apply_inbox();
     flush_dirty();
   }
+  if (runner_) runner_->hand_over();
+  own_inbox = nullptr;
 }
 
 void io_loop::apply_inbox() {

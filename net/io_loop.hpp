@@ -1,7 +1,7 @@
 #pragma once
 // One io thread with its own io_context. Each pass: run one handler, run what else is
-// ready, apply what actors handed over, then flush every dirty connection with one
-// writev each. Flushing at the end of a pass (not per write) is what batches frames
+// ready, resume the socket actors that this woke (when they run here), apply what actors
+// handed over, then flush every dirty connection with one writev each. Flushing at the end of a pass (not per write) is what batches frames
 // (docs/architecture.md, "The write path": 4% → 80% of the machine).
 #include <atomic>
 #include <memory>
@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "actors/connection.hpp"
+#include "actors/endpoint.hpp"
 
 namespace chorus::net_detail {
 
@@ -58,6 +59,8 @@ public:
 
   /// io thread: everything queued so far, in order.
   void take(std::vector<command>& out);
+  /// io thread: it queued commands itself (no wake-up was posted for those) since take().
+  bool queued_by_own_thread() const noexcept { return queued_by_own_thread_; }
   /// The io thread is gone: drop what is queued and whatever comes later.
   void close();
 
@@ -67,6 +70,7 @@ private:
   std::mutex mutex_;
   std::vector<command> queue_;
   bool wake_pending_ = false;
+  bool queued_by_own_thread_ = false;  // io thread only (set and reset under the mutex too)
   boost::asio::io_context* ctx_;  // null once closed
 };
 
@@ -81,6 +85,11 @@ public:
   void start();
   void stop();  // makes the thread leave its loop; join() waits for it
   void join();  // (and closes the inbox)
+
+  /// Before start(): run socket actors on this thread (null: they run on CAF's workers).
+  void set_runner(std::unique_ptr<actor_runner> runner) { runner_ = std::move(runner); }
+  /// io-thread only: this thread's runner, for socket_link::deliver.
+  actor_runner* runner() const noexcept { return runner_.get(); }
 
   /// io-thread only: flush this client at the end of the current pass.
   void mark_dirty(const std::shared_ptr<loop_client>& client);
@@ -104,6 +113,7 @@ private:
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
   std::thread thread_;
   std::shared_ptr<loop_inbox> inbox_;
+  std::unique_ptr<actor_runner> runner_;
   std::vector<loop_inbox::command> applying_;
   std::vector<std::shared_ptr<loop_client>> dirty_;
   std::vector<std::shared_ptr<loop_client>> flushing_;

@@ -27,6 +27,8 @@ struct listener::impl {
       ctx.tls = net_detail::make_tls_context(ctx.options.tls_cert_file, ctx.options.tls_key_file);
     for (unsigned i = 0; i < std::max(1u, ctx.options.io_threads); ++i) {
       loops.push_back(std::make_unique<io_loop>());
+      if (ctx.options.socket_actors == server_options::socket_actor_placement::io_threads)
+        loops.back()->set_runner(endpoint.make_runner());
       loops.back()->set_counters(&endpoint.stats().frames_out, &endpoint.stats().bytes_out);
       ctx.loop_queued_bytes.push_back(&loops.back()->queued_bytes);
     }

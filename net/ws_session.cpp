@@ -186,7 +186,7 @@ void ws_session::on_read(beast::error_code ec) {
   stats.frames_in.fetch_add(1, std::memory_order_relaxed);
   stats.bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
   bool saturated = conn_->frame_delivered();
-  link_.deliver(beast::buffers_to_string(buffer_.data()), !ws_.got_text());
+  link_.deliver(beast::buffers_to_string(buffer_.data()), !ws_.got_text(), loop_.runner());
   buffer_.consume(buffer_.size());
   if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();  // after a big message
   if (!saturated) return do_read();

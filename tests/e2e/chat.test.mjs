@@ -75,6 +75,25 @@ describe("chat example", () => {
     subs.forEach((s) => s.disconnect());
   });
 
+  it("with --socket-actors workers (no socket actor on the io threads) replies and order are the same", async () => {
+    const own = await startServer("chat", ["--socket-actors", "workers"]);
+    try {
+      const [a, b] = await Promise.all([phxSocket(own.url), phxSocket(own.url)]);
+      const [ca, cb] = [a.channel("room:w", {}), b.channel("room:w", {})];
+      assert.equal((await outcome(ca.join()))[0], "ok");
+      assert.equal((await outcome(cb.join()))[0], "ok");
+      assert.deepEqual(await outcome(ca.push("ping", { n: 7 })), ["ok", { n: 7 }]);
+      const seen = [];
+      const done = new Promise((resolve) => cb.on("new_msg", (m) => { seen.push(m.n); if (seen.length === 500) resolve(); }));
+      for (let n = 0; n < 500; n++) ca.push("new_msg", { n });
+      await within(done, 10000);
+      assert.deepEqual(seen, Array.from({ length: 500 }, (_, n) => n));
+      a.disconnect(); b.disconnect();
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("after a server restart, phoenix.js reconnects and rejoins by itself", async () => {
     const own = await startServer("chat");
     const s = await phxSocket(own.url, { reconnectAfterMs: () => 100, rejoinAfterMs: () => 100 });
