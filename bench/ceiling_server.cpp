@@ -1,7 +1,7 @@
 // ceiling_server: the most this machine gives for chorus_bench's workloads — a minimal,
 // single-threaded epoll server for the chat subset of the Phoenix protocol (V2 text
 // frames only). It is an instrument, not a server: no limits, no robustness, no JSON
-// parsing beyond the envelope. bench/compare_with_ceiling.sh runs it next to chorus.
+// parsing beyond the envelope. bench/compare_with_ceiling.py runs it next to chorus.
 //
 //   phoenix heartbeat      -> phx_reply ok {}
 //   phx_join on any topic  -> phx_reply ok {}      phx_leave -> phx_reply ok {}
