@@ -446,7 +446,7 @@ int runner::rpc() {
 }
 
 int runner::conns() {
-  histogram join_lat;
+  histogram join_lat, upgrade_lat;  // connect → join reply; connect → 101
   std::size_t opened = 0, pending = 0;
   server_stats_begin();
   auto start = now_ns();
@@ -468,6 +468,7 @@ int runner::conns() {
         if (is_join_ok(f)) {
           ++joined_;
           join_lat.add(now_ns() - cl.started_ns);
+          upgrade_lat.add(cl.opened_ns - cl.started_ns);
         } else {
           ++join_fail_;
         }
@@ -497,10 +498,10 @@ int runner::conns() {
                joined_, opt_.conns, setup_s, join_lat.percentile(0.5), join_lat.percentile(0.99), alive, opt_.hold,
                rss_before_, rss_after, per_conn);
   std::printf("{\"mode\":\"conns\",\"conns\":%zu,\"topics\":%zu,\"joined\":%zu,\"join_fail\":%zu,\"connect_fail\":%zu,"
-              "\"open_after_hold\":%zu,\"failures\":%zu,\"setup_s\":%.2f,\"join_latency\":%s,\"server_pid\":%ld,"
+              "\"open_after_hold\":%zu,\"failures\":%zu,\"setup_s\":%.2f,\"join_latency\":%s,\"upgrade_latency\":%s,\"server_pid\":%ld,"
               "\"rss_before_kb\":%ld,\"rss_after_setup_kb\":%ld,\"rss_end_kb\":%ld,\"bytes_per_conn\":%.0f}\n",
               opt_.conns, opt_.topics, joined_, join_fail_, connect_fail_, alive, failures, setup_s,
-              latency_json(join_lat).c_str(), pid_, rss_before_, rss_after, rss_end, per_conn);
+              latency_json(join_lat).c_str(), latency_json(upgrade_lat).c_str(), pid_, rss_before_, rss_after, rss_end, per_conn);
   return failures == 0 ? 0 : 3;
 }
 

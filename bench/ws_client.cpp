@@ -150,6 +150,7 @@ bool ws_client::parse_handshake(std::string_view& data) {
   }
   data.remove_prefix(end + 4);
   st = state::open;
+  opened_ns = read_ns;
   if (on_open) on_open(*this);
   return st == state::open;
 }

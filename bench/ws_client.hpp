@@ -28,6 +28,7 @@ public:
   state st = state::connecting;
   std::size_t index = 0;     // owner's slot
   std::uint64_t started_ns = 0;
+  std::uint64_t opened_ns = 0;  // when the upgrade's 101 arrived
   std::uint64_t read_ns = 0;  // when the current batch of frames was read (one clock read per batch)
 
   /// Starts a non-blocking connect; returns false if the socket could not be created.

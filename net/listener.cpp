@@ -4,7 +4,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -135,6 +137,21 @@ std::uint64_t raise_open_file_limit() {
     getrlimit(RLIMIT_NOFILE, &lim);
   }
   return lim.rlim_cur;
+}
+
+void presize_descriptor_table(std::uint64_t limit) {
+  // Linux's expand_fdtable calls synchronize_rcu() when the table is shared by threads,
+  // so each doubling blocks the accepting thread for a grace period: on a fresh server a
+  // join storm measured connect → 101 p99 20–30 ms (1–2% of the first 2 000 connections
+  // waited behind one of the ~6 doublings), and 0.4 ms once the table had grown. Taking
+  // the highest descriptor once at start pays that wait here; the table never shrinks.
+  auto top = std::min<std::uint64_t>(limit, std::uint64_t{1} << 18);
+  if (top < 2) return;
+  int base = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (base < 0) return;
+  int high = ::fcntl(base, F_DUPFD_CLOEXEC, static_cast<int>(top - 1));
+  if (high >= 0) ::close(high);
+  ::close(base);
 }
 
 } // namespace chorus

@@ -37,4 +37,9 @@ private:
 /// Returns the new soft limit.
 std::uint64_t raise_open_file_limit();
 
+/// Grows the process's descriptor table once, now, to hold `limit` descriptors (at most
+/// 2^18), instead of by doubling while connections arrive: in a multi-threaded process
+/// each doubling makes accept() wait for an RCU grace period (tens of milliseconds).
+void presize_descriptor_table(std::uint64_t limit);
+
 } // namespace chorus

@@ -147,6 +147,7 @@ std::uint16_t server::start() {
   auto& d = *impl_;
   if (d.edge) throw std::logic_error("server already started");
   auto fds = raise_open_file_limit();
+  presize_descriptor_table(fds);
   log_line(log_level::info, "server", "open-file limit " + std::to_string(fds));
   // The cluster port first: a node that cannot join its cluster must not take clients.
   if (d.clustered) start_cluster(*d.system, *d.rt);
