@@ -1,8 +1,9 @@
 #pragma once
 // One io thread with its own io_context. Each pass: run one handler, run what else is
 // ready, resume the socket actors that this woke (when they run here), apply what actors
-// handed over, then flush every dirty connection with one writev each. Flushing at the end of a pass (not per write) is what batches frames
-// (docs/architecture.md, "The write path": 4% → 80% of the machine).
+// handed over, then flush every dirty connection with one writev each. Flushing at the
+// end of a pass (not per write) is what batches frames (docs/architecture.md, "The write
+// path": 4% → 80% of the machine).
 #include <atomic>
 #include <memory>
 #include <mutex>

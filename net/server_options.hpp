@@ -69,15 +69,16 @@ struct server_options {
   // The actor system a chorus::server starts when the app brings none.
   /// CAF worker threads (default: one per core).
   unsigned workers = available_cores();
+  /// Where socket actors run: on the io thread that reads their connection (a request
+  /// and its reply without a thread hop: +10% replies/s, server on one core), or only on
+  /// CAF's workers (a callback that blocks then holds a worker, not an io thread and its
+  /// connections). Topics, the registry and app actors always run on the workers
+  /// (docs/architecture.md, "Where socket actors run").
+  enum class socket_actor_placement { io_threads, workers };
+  socket_actor_placement socket_actors = socket_actor_placement::io_threads;
   /// CAF's scheduler. sharing: idle workers block on a condition variable. stealing
   /// (CAF's default) polls with short sleeps, which on a busy shared core costs a context
   /// switch every 50 us per idle worker.
-  /// Where socket actors run: on the io thread that reads their connection (a request
-  /// and its reply without a thread hop: ~1.5× the request/reply rate), or only on CAF's
-  /// workers (a callback that blocks then holds a worker, not an io thread and its
-  /// connections). Topics, the registry and app actors always run on the workers.
-  enum class socket_actor_placement { io_threads, workers };
-  socket_actor_placement socket_actors = socket_actor_placement::io_threads;
   enum class scheduler_policy { sharing, stealing };
   scheduler_policy scheduler = scheduler_policy::sharing;
   /// Run the server's threads under SCHED_BATCH: a woken thread does not preempt the
