@@ -69,7 +69,8 @@ export async function startServer(kind = "conformance", args = [], { env = {} } 
       const m = out.match(/listening on [\d.]+:(\d+)( \(TLS\))?/);
       if (m) { clearTimeout(timer); resolve([Number(m[1]), Boolean(m[2])]); }
     });
-    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
+    // "close", not "exit": only then has stderr been read to its end (the reason it exited)
+    proc.on("close", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
   });
   return {
     port,
