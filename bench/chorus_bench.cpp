@@ -39,6 +39,7 @@ struct options {
   std::string topic = "room:bench";
   double duration = 10, warmup = 1, drain = 3, hold = 10, hb_interval = 30;
   std::size_t subs = 256, window = 32, payload = 64, clients = 50, conns = 1000, topics = 10, rate = 0;
+  std::size_t fanout_topics = 1;  // fanout: subscribers spread over this many topics
   std::size_t conn_rate = 2000, max_pending = 256;
   std::string server_pid = "auto";
   /// fanout across a cluster: subscribers spread round-robin over --url and these (the
@@ -277,6 +278,14 @@ int runner::fanout() {
     std::uint64_t expected = 0, received = 0, lost = 0, extra = 0;
   };
   std::vector<sub_state> subs(opt_.subs + 1);
+  // Subscriber i is on topic i mod T; the publisher (index subs) is on every topic and
+  // publishes to them in turn, each topic with its own sequence numbers.
+  const std::size_t topics = std::max<std::size_t>(1, opt_.fanout_topics);
+  auto topic_name = [&](std::size_t t) { return topics == 1 ? opt_.topic : opt_.topic + ":" + std::to_string(t); };
+  auto is_publisher = [&](std::size_t i) { return i == opt_.subs; };
+  std::vector<std::uint64_t> published_in(topics, 0);
+  // What subscriber i should have received by now (the publisher: every echo).
+  auto due = [&](std::size_t i, std::uint64_t all) { return is_publisher(i) ? all : published_in[i % topics]; };
   histogram lat;
   std::uint64_t published = 0, echoed = 0, measure_from = 0, measure_to = UINT64_MAX, delivered_in_window = 0;
   bool measuring = false, publishing = false;
@@ -288,7 +297,10 @@ int runner::fanout() {
                 : opt_.remote_subs_only && !sub_tgts_.empty() ? 1 + i % sub_tgts_.size()
                                                                : i % nodes;
     auto& c = open(i, node == 0 ? &tgt_ : &sub_tgts_[node - 1]);
-    c.on_open = [this](ws_client& cl) { cl.send_text(join_frame(opt_.topic)); };
+    c.on_open = [&, i](ws_client& cl) {
+      if (!is_publisher(i)) return cl.send_text(join_frame(topic_name(i % topics)));
+      for (std::size_t t = 0; t < topics; ++t) cl.send_text(join_frame(topic_name(t)));
+    };
     c.on_close = [this](ws_client&, std::string_view why) {
       if (++closed_ <= 3) std::fprintf(stderr, "connection closed: %.*s\n", int(why.size()), why.data());
     };
@@ -298,7 +310,8 @@ int runner::fanout() {
         std::uint64_t n = 0, t = 0;
         if (!seq_and_time(f, n, t)) return;
         auto& s = subs[cl.index];
-        if (n == s.expected) ++s.expected;
+        if (is_publisher(cl.index) && topics > 1) ++s.expected;  // (interleaved sequences: counted, not ordered)
+        else if (n == s.expected) ++s.expected;
         else if (n > s.expected) { s.lost += n - s.expected; s.expected = n + 1; }
         else ++s.extra;
         ++s.received;
@@ -316,9 +329,10 @@ int runner::fanout() {
     };
   }
   auto setup_deadline = now_ns() + std::uint64_t(30e9);
-  run(setup_deadline, [&] { return joined_ + join_fail_ + connect_fail_ + closed_ >= subs.size(); }, [] {});
-  if (joined_ < subs.size()) {
-    std::fprintf(stderr, "setup: only %zu of %zu joined\n", joined_, subs.size());
+  const std::size_t joins = subs.size() + topics - 1;  // the publisher joins every topic
+  run(setup_deadline, [&] { return joined_ + join_fail_ + connect_fail_ + closed_ >= joins; }, [] {});
+  if (joined_ < joins) {
+    std::fprintf(stderr, "setup: only %zu of %zu joined\n", joined_, joins);
     return 1;
   }
   server_stats_begin();
@@ -331,7 +345,8 @@ int runner::fanout() {
   auto publish = [&] {
     char head[96];
     std::snprintf(head, sizeof head, "[\"1\",\"%llu\",\"", (unsigned long long)published + 2);
-    std::string frame = head + opt_.topic + "\",\"new_msg\",{\"n\":" + std::to_string(published) +
+    auto topic = published % topics;
+    std::string frame = head + topic_name(topic) + "\",\"new_msg\",{\"n\":" + std::to_string(published_in[topic]++) +
                         ",\"t\":" + std::to_string(now_ns()) + ",\"pad\":\"" + pad + "\"}]";
     pub.send_text(frame);
     ++published;
@@ -345,9 +360,9 @@ int runner::fanout() {
         auto due = std::uint64_t(double(now - start) * 1e-9 * double(opt_.rate));
         while (published < due) publish();
       } else if (opt_.ack == "all") {
-        std::uint64_t slowest = published;
-        for (auto& s : subs) slowest = std::min(slowest, s.expected);
-        while (published - slowest < opt_.window) publish();
+        std::uint64_t behind = 0;  // the most any member still waits for
+        for (std::size_t i = 0; i < subs.size(); ++i) behind = std::max(behind, due(i, published) - std::min(due(i, published), subs[i].expected));
+        for (; behind < opt_.window; ++behind) publish();
       } else {
         while (published - echoed < opt_.window) publish();
       }
@@ -359,16 +374,17 @@ int runner::fanout() {
   };
   auto everyone_has_all = [&] {
     if (publishing) return false;
-    for (auto& s : subs)
-      if (s.expected < published) return false;
+    for (std::size_t i = 0; i < subs.size(); ++i)
+      if (subs[i].expected < due(i, published)) return false;
     return true;
   };
   // Window mode publishes inside the loop whenever an echo frees a slot.
   run(measure_to + std::uint64_t(opt_.drain * 1e9), everyone_has_all, tick);
   double cpu = pid_ > 0 ? cpu_seconds(pid_) - cpu_before_ : 0;
   std::uint64_t lost = 0, extra = 0, received = 0;
-  for (auto& s : subs) {
-    s.lost += published - std::min(published, s.expected);  // never arrived
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    auto& s = subs[i];
+    s.lost += due(i, published) - std::min(due(i, published), s.expected);  // never arrived
     lost += s.lost;
     extra += s.extra;
     received += s.received;
@@ -379,10 +395,10 @@ int runner::fanout() {
                opt_.subs, opt_.payload, opt_.rate ? ("rate " + std::to_string(opt_.rate)).c_str() : ("window " + std::to_string(opt_.window)).c_str(),
                rate, lat.percentile(0.5), lat.percentile(0.99), (unsigned long long)lost, (unsigned long long)extra,
                100.0 * cpu / elapsed);
-  std::printf("{\"mode\":\"fanout\",\"subs\":%zu,\"payload\":%zu,\"window\":%zu,\"rate\":%zu,\"duration\":%.1f,"
+  std::printf("{\"mode\":\"fanout\",\"topics\":%zu,\"subs\":%zu,\"payload\":%zu,\"window\":%zu,\"rate\":%zu,\"duration\":%.1f,"
               "\"published\":%llu,\"received\":%llu,\"delivered_per_sec\":%.0f,\"lost\":%llu,\"extra\":%llu,"
               "\"latency\":%s,\"server_pid\":%ld,\"server_cpu_pct\":%.1f,\"disconnects\":%zu}\n",
-              opt_.subs, opt_.payload, opt_.rate ? 0 : opt_.window, opt_.rate, opt_.duration, (unsigned long long)published,
+              topics, opt_.subs, opt_.payload, opt_.rate ? 0 : opt_.window, opt_.rate, opt_.duration, (unsigned long long)published,
               (unsigned long long)received, rate, (unsigned long long)lost, (unsigned long long)extra,
               latency_json(lat).c_str(), pid_, 100.0 * cpu / elapsed, closed_);
   return lost == 0 && extra == 0 && closed_ == 0 ? 0 : 3;
@@ -514,6 +530,8 @@ const char* usage =
   "fanout: --subs N (256) --payload BYTES (64) --window W (32) | --rate MSGS_PER_SEC\n"
   "        --sub-urls URL,... (subscribers spread over --url and these) --ack echo|all (echo)\n"
   "        --remote-subs-only on (with --sub-urls: none on --url)\n"
+  "        --fanout-topics T (1): subscriber i joins topic NAME:(i mod T); the publisher joins\n"
+  "        all T and publishes to them in turn\n"
   "rpc:    --clients N (50) --payload BYTES (64)\n"
   "conns:  --conns N (1000) --topics T (10) --conn-rate PER_S (2000) --max-pending N (256) --hold S (10)\n"
   "Exit code 0 when every message arrived once and in order (fanout), every reply was ok\n"
@@ -538,6 +556,7 @@ int main(int argc, char** argv) {
     {"--hold", [&](auto& v) { o.hold = std::stod(v); }},
     {"--hb-interval", [&](auto& v) { o.hb_interval = std::stod(v); }},
     {"--subs", [&](auto& v) { o.subs = std::stoul(v); }},
+    {"--fanout-topics", [&](auto& v) { o.fanout_topics = std::stoul(v); }},
     {"--window", [&](auto& v) { o.window = std::stoul(v); }},
     {"--payload", [&](auto& v) { o.payload = std::stoul(v); }},
     {"--rate", [&](auto& v) { o.rate = std::stoul(v); }},

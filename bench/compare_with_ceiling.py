@@ -12,7 +12,8 @@ Scenarios (names for --only): fanout64, fanout512 (256 subscribers, window 32: f
 delivered), p99 (1000 msg/s × 256: p99 latency, µs; lower is better), rpc (50 clients:
 replies/s), memory (10 000 idle joined connections over 100 topics: RSS bytes per
 connection, each server freshly started; lower is better). Growth (--only growth):
-subs16 … subs4096 (fan-out with 16 → 4096 subscribers on one topic), joins1000 and
+subs16 … subs4096 (fan-out with 16 → 4096 subscribers on one topic), topics1 … topics1000
+(1000 subscribers spread over 1 → 1000 topics, one publisher on all of them), joins1000 and
 joins4000 (connect + join p99 of 2 000 connections opened at that rate, fresh servers).
 """
 import argparse
@@ -28,7 +29,7 @@ BUILD = os.path.join(HERE, "..", "build")
 BENCH = os.path.join(BUILD, "bench", "chorus_bench")
 CEILING = os.path.join(BUILD, "bench", "ceiling_server")
 CHAT = os.path.join(BUILD, "examples", "chat", "chat_server")
-CHORUS_LIMITS = ["--max-subscribers", "8192", "--max-topics", "2048", "--max-channels-per-socket", "16"]
+CHORUS_LIMITS = ["--max-subscribers", "8192", "--max-topics", "2048", "--max-channels-per-socket", "1024"]
 
 
 class Server:
@@ -84,13 +85,18 @@ SCENARIOS = {
 for n in (16, 64, 256, 1024, 4096):
     SCENARIOS[f"subs{n}"] = (f"fan-out {n} subs × 64 B, window 32 (frames/s)",
                              (lambda n: lambda dur: fanout(n, 64, dur))(n), lambda d: d["delivered_per_sec"], True, False)
+for t in (1, 10, 100, 1000):
+    SCENARIOS[f"topics{t}"] = (f"fan-out 1000 subs over {t} topics × 64 B, window 32 (frames/s)",
+                               (lambda t: lambda dur: fanout(1000, 64, dur, ("--fanout-topics", str(t))))(t),
+                               lambda d: d["delivered_per_sec"], True, False)
 for rate in (1000, 4000):
     SCENARIOS[f"joins{rate}"] = (f"connect + join p99, 2000 conns at {rate}/s (µs)",
                                  (lambda rate: lambda dur: ["conns", "--conns", "2000", "--topics", "20", "--conn-rate",
                                                             str(rate), "--hold", "1"])(rate),
                                  lambda d: d["join_latency"]["p99_us"], False, True)
 CORE = ["fanout64", "fanout512", "p99", "rpc", "memory"]
-GROWTH = [f"subs{n}" for n in (16, 64, 256, 1024, 4096)] + ["joins1000", "joins4000"]
+GROWTH = ([f"subs{n}" for n in (16, 64, 256, 1024, 4096)] + [f"topics{t}" for t in (1, 10, 100, 1000)] +
+          ["joins1000", "joins4000"])
 
 
 def run_pairs(name, pairs, dur, chorus_argv, servers, results):
