@@ -14,7 +14,8 @@ replies/s), memory (10 000 idle joined connections over 100 topics: RSS bytes pe
 connection, each server freshly started; lower is better). Growth (--only growth):
 subs16 … subs4096 (fan-out with 16 → 4096 subscribers on one topic), topics1 … topics1000
 (1000 subscribers spread over 1 → 1000 topics, one publisher on all of them), joins1000 and
-joins4000 (connect + join p99 of 2 000 connections opened at that rate, fresh servers).
+joins4000 (connect + join p99 of 2 000 connections opened at that rate, fresh servers),
+loaded19000 (the 256-subscriber fan-out while 19 000 idle joined connections are held).
 """
 import argparse
 import json
@@ -94,13 +95,41 @@ for rate in (1000, 4000):
                                  (lambda rate: lambda dur: ["conns", "--conns", "2000", "--topics", "20", "--conn-rate",
                                                             str(rate), "--hold", "1"])(rate),
                                  lambda d: d["join_latency"]["p99_us"], False, True)
+# With 19 000 idle joined connections held by a second chorus_bench (fresh servers): the
+# 256-subscriber fan-out while the server also carries them.
+SCENARIOS["loaded19000"] = ("fan-out 256 subs × 64 B beside 19 000 idle joined connections (frames/s)",
+                            lambda dur: fanout(256, 64, dur), lambda d: d["delivered_per_sec"], True, True,
+                            ["conns", "--conns", "19000", "--topics", "100", "--conn-rate", "4000", "--hold", "600"])
 CORE = ["fanout64", "fanout512", "p99", "rpc", "memory"]
 GROWTH = ([f"subs{n}" for n in (16, 64, 256, 1024, 4096)] + [f"topics{t}" for t in (1, 10, 100, 1000)] +
-          ["joins1000", "joins4000"])
+          ["joins1000", "joins4000", "loaded19000"])
+
+
+def open_descriptors(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return 0
+
+
+def hold_connections(port, args, server_pid, want):
+    """Starts a second chorus_bench that holds idle joined connections; returns once the
+    server has `want` descriptors open (or after 60 s)."""
+    holder = subprocess.Popen(["taskset", "-c", "1", BENCH] + args + ["--url", f"ws://127.0.0.1:{port}/socket"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while open_descriptors(server_pid) < want and time.time() < deadline and holder.poll() is None:
+        time.sleep(0.5)
+    time.sleep(1)  # the last joins
+    held = open_descriptors(server_pid)
+    if held < want:
+        print(f"  warning: the server holds only {held} descriptors (wanted {want})", flush=True)
+    return holder
 
 
 def run_pairs(name, pairs, dur, chorus_argv, servers, results):
-    label, args, figure, higher, fresh = SCENARIOS[name]
+    label, args, figure, higher, fresh = SCENARIOS[name][:5]
+    background = SCENARIOS[name][5] if len(SCENARIOS[name]) > 5 else None
     ratios, rows = [], []
     for i in range(pairs):
         figs = {}
@@ -108,9 +137,13 @@ def run_pairs(name, pairs, dur, chorus_argv, servers, results):
             argv = [CEILING] if kind == "ceiling" else chorus_argv
             port = (4100 if kind == "ceiling" else 4200) + (1 if fresh else 0)
             srv = Server(argv, port) if fresh else servers[kind]
+            holder = hold_connections(port, background, srv.proc.pid, 19000) if background else None
             try:
                 figs[kind] = figure(bench(port, args(dur)))
             finally:
+                if holder:
+                    holder.kill()
+                    holder.wait()
                 if fresh:
                     srv.stop()
         r = figs["chorus"] / figs["ceiling"] if figs["ceiling"] else float("nan")
