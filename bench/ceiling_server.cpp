@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/sha.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -110,10 +111,14 @@ struct connection {
   std::vector<bytes> out;   // frames not yet written
   std::size_t out_offset = 0;  // into out.front()
   std::vector<std::string> topics;
+  SSL* ssl = nullptr;        // --tls-cert/--tls-key: this connection speaks TLS
+  bool handshaking = false;  // (TLS handshake not finished)
+  std::string tls_pending;   // plaintext SSL_write has not taken yet (≤ one 16 KiB record)
 };
 
 struct server {
   int ep = -1;
+  SSL_CTX* tls = nullptr;
   std::unordered_map<connection*, std::unique_ptr<connection>> conns;
   std::vector<connection*> closed;  // freed after the loop iteration that closed them
   std::unordered_map<std::string, std::vector<connection*>> topics;
@@ -231,12 +236,75 @@ struct server {
 
   void close(connection& c) {
     for (auto& t : std::vector<std::string>{c.topics}) leave(c, t);
+    if (c.ssl) SSL_free(c.ssl);
+    c.ssl = nullptr;
     ::close(c.fd);
     c.fd = -1;
     closed.push_back(&c);
   }
 
+  void want_writable(connection& c) {
+    epoll_event ev{EPOLLIN | EPOLLOUT | EPOLLET, {.ptr = &c}};
+    epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
+  }
+
+  /// TLS: finishes the handshake, then reads records until OpenSSL has no more.
+  void on_readable_tls(connection& c) {
+    if (c.handshaking) {
+      int rc = SSL_do_handshake(c.ssl);
+      if (rc != 1) {
+        int e = SSL_get_error(c.ssl, rc);
+        if (e == SSL_ERROR_WANT_WRITE) want_writable(c);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) close(c);
+        return;
+      }
+      c.handshaking = false;
+    }
+    char buf[65536];
+    for (;;) {
+      int n = SSL_read(c.ssl, buf, sizeof buf);
+      if (n > 0) {
+        c.in.append(buf, std::size_t(n));
+        continue;
+      }
+      int e = SSL_get_error(c.ssl, n);
+      if (e == SSL_ERROR_WANT_READ) break;
+      if (e == SSL_ERROR_WANT_WRITE) {
+        want_writable(c);
+        break;
+      }
+      return close(c);
+    }
+    if (c.upgraded) on_frames(c);
+    else on_http(c);
+  }
+
+  /// TLS: the queue's front frames copied into one record-sized buffer per SSL_write (the
+  /// gather write's counterpart: encryption copies anyway).
+  void flush_tls(connection& c) {
+    if (c.handshaking) return on_readable_tls(c);
+    for (;;) {
+      while (c.tls_pending.size() < 16384 && !c.out.empty()) {
+        auto& front = *c.out.front();
+        c.tls_pending.append(front, c.out_offset);
+        c.out_offset = 0;
+        c.out.erase(c.out.begin());
+      }
+      if (c.tls_pending.empty()) break;
+      int w = SSL_write(c.ssl, c.tls_pending.data(), int(c.tls_pending.size()));
+      if (w > 0) {
+        c.tls_pending.erase(0, std::size_t(w));
+        continue;
+      }
+      int e = SSL_get_error(c.ssl, w);
+      if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) return want_writable(c);
+      return close(c);
+    }
+    if (c.closing) close(c);
+  }
+
   void on_readable(connection& c) {
+    if (c.ssl) return on_readable_tls(c);
     char buf[65536];
     for (;;) {
       auto n = ::recv(c.fd, buf, sizeof buf, 0);
@@ -256,6 +324,7 @@ struct server {
   void flush(connection& c) {
     c.dirty = false;
     if (c.fd < 0) return;
+    if (c.ssl) return flush_tls(c);
     while (!c.out.empty()) {
       iovec iov[512];
       int count = 0;
@@ -295,10 +364,14 @@ struct server {
 
 int main(int argc, char** argv) {
   int port = 4100;
-  for (int i = 1; i + 1 < argc; i += 2)
+  const char *cert = nullptr, *key = nullptr;
+  for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--port") == 0) port = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--tls-cert") == 0) cert = argv[i + 1];
+    if (std::strcmp(argv[i], "--tls-key") == 0) key = argv[i + 1];
+  }
   if (argc > 1 && std::strcmp(argv[1], "--help") == 0) {
-    std::puts("usage: ceiling_server [--port 4100]   (127.0.0.1; see the comment at the top)");
+    std::puts("usage: ceiling_server [--port 4100] [--tls-cert PEM --tls-key PEM]   (127.0.0.1; see the top of the source)");
     return 0;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -315,9 +388,18 @@ int main(int argc, char** argv) {
   }
   server s;
   s.ep = epoll_create1(0);
+  if (cert && key) {
+    s.tls = SSL_CTX_new(TLS_server_method());
+    // (release: an idle connection keeps no 16 KiB record buffers, as chorus does)
+    SSL_CTX_set_mode(s.tls, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (SSL_CTX_use_certificate_chain_file(s.tls, cert) != 1 || SSL_CTX_use_PrivateKey_file(s.tls, key, SSL_FILETYPE_PEM) != 1) {
+      std::fprintf(stderr, "ceiling_server: cannot load %s / %s\n", cert, key);
+      return 1;
+    }
+  }
   epoll_event lev{EPOLLIN, {.ptr = nullptr}};
   epoll_ctl(s.ep, EPOLL_CTL_ADD, lfd, &lev);
-  std::printf("listening on 127.0.0.1:%d\n", port);
+  std::printf("listening on 127.0.0.1:%d%s\n", port, s.tls ? " (TLS)" : "");
   std::fflush(stdout);
   std::vector<epoll_event> events(1024);
   for (;;) {
@@ -331,6 +413,12 @@ int main(int argc, char** argv) {
           setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           auto conn = std::make_unique<connection>();
           conn->fd = fd;
+          if (s.tls) {
+            conn->ssl = SSL_new(s.tls);
+            SSL_set_fd(conn->ssl, fd);
+            SSL_set_accept_state(conn->ssl);
+            conn->handshaking = true;
+          }
           epoll_event ev{EPOLLIN | EPOLLET, {.ptr = conn.get()}};
           epoll_ctl(s.ep, EPOLL_CTL_ADD, fd, &ev);
           auto* key = conn.get();

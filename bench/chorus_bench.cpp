@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <openssl/ssl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -86,10 +87,12 @@ struct target {
   sockaddr_in addr{};
   std::string host, path;
   std::uint16_t port = 0;
+  bool tls = false;  // wss://
 };
 
 target parse_url(const std::string& url) {
   target t;
+  t.tls = url.rfind("wss://", 0) == 0;
   std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
   auto slash = rest.find('/');
   std::string hostport = rest.substr(0, slash);
@@ -97,7 +100,7 @@ target parse_url(const std::string& url) {
   auto colon = hostport.rfind(':');
   t.host = hostport;
   std::string ip = colon == std::string::npos ? hostport : hostport.substr(0, colon);
-  t.port = colon == std::string::npos ? 80 : std::uint16_t(std::stoi(hostport.substr(colon + 1)));
+  t.port = colon == std::string::npos ? (t.tls ? 443 : 80) : std::uint16_t(std::stoi(hostport.substr(colon + 1)));
   if (ip == "localhost") ip = "127.0.0.1";
   t.addr.sin_family = AF_INET;
   t.addr.sin_port = htons(t.port);
@@ -206,7 +209,14 @@ public:
     c.index = index;
     c.write_list = &write_list_;
     if (!where) where = &tgt_;
-    if (!c.start(where->addr, where->host, where->path)) {
+    if (where->tls && !tls_) {
+      // A load generator against test servers: self-signed certificates are expected, so
+      // nothing is verified.
+      tls_ = SSL_CTX_new(TLS_client_method());
+      SSL_CTX_set_verify(tls_, SSL_VERIFY_NONE, nullptr);
+      SSL_CTX_set_mode(tls_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    }
+    if (!c.start(where->addr, where->host, where->path, where->tls ? tls_ : nullptr)) {
       ++connect_fail_;
       c.st = ws_client::state::closed;
       return c;
@@ -263,6 +273,7 @@ public:
   double cpu_before_ = 0;
   std::vector<std::unique_ptr<ws_client>> clients_;
   std::vector<ws_client*> write_list_;  // clients with frames queued in this loop pass
+  SSL_CTX* tls_ = nullptr;              // for wss:// targets (shared by their clients)
   std::size_t connect_fail_ = 0, closed_ = 0, joined_ = 0, join_fail_ = 0;
 };
 
@@ -523,7 +534,7 @@ int runner::conns() {
 
 const char* usage =
   "usage: chorus_bench fanout|rpc|conns [options]\n"
-  "  --url ws://HOST:PORT/socket   server (\"/websocket?vsn=2.0.0\" is appended)\n"
+  "  --url ws://HOST:PORT/socket   server (\"/websocket?vsn=2.0.0\" is appended); wss:// for TLS\n"
   "  --duration S (10) --warmup S (1) --drain S (3) --topic NAME (room:bench)\n"
   "  --server-pid PID|auto (auto: the process listening on the URL's port)\n"
   "  --hb-interval S (30; 0 = none)\n"

@@ -15,7 +15,8 @@ connection, each server freshly started; lower is better). Growth (--only growth
 subs16 … subs4096 (fan-out with 16 → 4096 subscribers on one topic), topics1 … topics1000
 (1000 subscribers spread over 1 → 1000 topics, one publisher on all of them), joins1000 and
 joins4000 (connect + join p99 of 2 000 connections opened at that rate, fresh servers),
-loaded19000 (the 256-subscriber fan-out while 19 000 idle joined connections are held).
+loaded19000 (the 256-subscriber fan-out while 19 000 idle joined connections are held),
+wss_fanout64, wss_rpc and wss_memory (both servers with the same self-signed certificate).
 """
 import argparse
 import json
@@ -23,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -99,10 +101,20 @@ for rate in (1000, 4000):
 # 256-subscriber fan-out while the server also carries them.
 SCENARIOS["loaded19000"] = ("fan-out 256 subs × 64 B beside 19 000 idle joined connections (frames/s)",
                             lambda dur: fanout(256, 64, dur), lambda d: d["delivered_per_sec"], True, True,
-                            ["conns", "--conns", "19000", "--topics", "100", "--conn-rate", "4000", "--hold", "600"])
+                            {"background": ["conns", "--conns", "19000", "--topics", "100", "--conn-rate", "4000",
+                                            "--hold", "600"]})
+# Over TLS (wss): both servers get the same self-signed certificate.
+SCENARIOS["wss_fanout64"] = ("wss fan-out 256 subs × 64 B, window 32 (frames/s)", lambda dur: fanout(256, 64, dur),
+                             lambda d: d["delivered_per_sec"], True, True, {"tls": True})
+SCENARIOS["wss_memory"] = ("wss idle joined connection, 5 000 over 50 topics (RSS bytes)",
+                           lambda dur: ["conns", "--conns", "5000", "--topics", "50", "--conn-rate", "1000", "--hold", "3"],
+                           lambda d: d["bytes_per_conn"], False, True, {"tls": True})
+SCENARIOS["wss_rpc"] = ("wss request/reply, 50 clients (replies/s)",
+                        lambda dur: ["rpc", "--clients", "50", "--duration", str(dur)],
+                        lambda d: d["replies_per_sec"], True, True, {"tls": True})
 CORE = ["fanout64", "fanout512", "p99", "rpc", "memory"]
 GROWTH = ([f"subs{n}" for n in (16, 64, 256, 1024, 4096)] + [f"topics{t}" for t in (1, 10, 100, 1000)] +
-          ["joins1000", "joins4000", "loaded19000"])
+          ["joins1000", "joins4000", "loaded19000", "wss_fanout64", "wss_rpc", "wss_memory"])
 
 
 def open_descriptors(pid):
@@ -127,19 +139,35 @@ def hold_connections(port, args, server_pid, want):
     return holder
 
 
+_certificate = []
+
+
+def certificate():
+    """A self-signed certificate and key for the wss scenarios (made once per run)."""
+    if not _certificate:
+        d = tempfile.mkdtemp(prefix="chorus-bench-tls-")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{d}/key.pem",
+                        "-out", f"{d}/cert.pem", "-days", "1", "-subj", "/CN=localhost"],
+                       check=True, capture_output=True)
+        _certificate.extend(["--tls-cert", f"{d}/cert.pem", "--tls-key", f"{d}/key.pem"])
+    return _certificate
+
+
 def run_pairs(name, pairs, dur, chorus_argv, servers, results):
     label, args, figure, higher, fresh = SCENARIOS[name][:5]
-    background = SCENARIOS[name][5] if len(SCENARIOS[name]) > 5 else None
+    opts = SCENARIOS[name][5] if len(SCENARIOS[name]) > 5 else {}
+    background = opts.get("background")
+    tls = certificate() if opts.get("tls") else []
     ratios, rows = [], []
     for i in range(pairs):
         figs = {}
         for kind in ("ceiling", "chorus"):
-            argv = [CEILING] if kind == "ceiling" else chorus_argv
+            argv = ([CEILING] if kind == "ceiling" else chorus_argv) + tls
             port = (4100 if kind == "ceiling" else 4200) + (1 if fresh else 0)
             srv = Server(argv, port) if fresh else servers[kind]
             holder = hold_connections(port, background, srv.proc.pid, 19000) if background else None
             try:
-                figs[kind] = figure(bench(port, args(dur)))
+                figs[kind] = figure(bench(port, args(dur), "wss" if tls else "ws"))
             finally:
                 if holder:
                     holder.kill()

@@ -5,6 +5,8 @@
 #include <ctime>
 
 #include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,7 +19,12 @@ std::uint64_t now_ns() {
   return std::uint64_t(ts.tv_sec) * 1000000000u + std::uint64_t(ts.tv_nsec);
 }
 
-bool ws_client::start(const sockaddr_in& addr, std::string host, std::string path) {
+ws_client::~ws_client() {
+  if (ssl_) SSL_free(ssl_);
+}
+
+bool ws_client::start(const sockaddr_in& addr, std::string host, std::string path, SSL_CTX* tls) {
+  tls_ctx_ = tls;
   host_ = std::move(host);
   path_ = std::move(path);
   fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -69,8 +76,22 @@ bool ws_client::write_queued() {
 }
 
 bool ws_client::flush() {
+  if (st == state::tls_handshake) return true;  // (the upgrade request waits for TLS)
   while (!out_.empty()) {
-    ssize_t n = ::send(fd, out_.data(), out_.size(), MSG_NOSIGNAL);
+    ssize_t n;
+    if (ssl_) {
+      // Partial writes are enabled (chorus_bench.cpp): n may be less than asked.
+      int w = SSL_write(ssl_, out_.data(), int(std::min<std::size_t>(out_.size(), 1 << 20)));
+      if (w <= 0) {
+        int e = SSL_get_error(ssl_, w);
+        if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) return true;
+        close("TLS write failed");
+        return false;
+      }
+      n = w;
+    } else {
+      n = ::send(fd, out_.data(), out_.size(), MSG_NOSIGNAL);
+    }
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return true;
       close(std::strerror(errno));
@@ -95,8 +116,39 @@ bool ws_client::on_writable() {
     out_ = "GET " + path_ + " HTTP/1.1\r\nHost: " + host_ +
            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key_ +
            "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    if (tls_ctx_) {
+      ssl_ = SSL_new(tls_ctx_);
+      SSL_set_fd(ssl_, fd);
+      SSL_set_connect_state(ssl_);
+      st = state::tls_handshake;
+    }
   }
+  if (st == state::tls_handshake) return tls_step();
   return flush();
+}
+
+bool ws_client::tls_step() {
+  int rc = SSL_do_handshake(ssl_);
+  if (rc == 1) {
+    st = state::upgrading;
+    return flush();
+  }
+  int e = SSL_get_error(ssl_, rc);
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return true;
+  close("TLS handshake failed");
+  return false;
+}
+
+long ws_client::receive(char* buf, std::size_t size) {
+  if (!ssl_) return long(::recv(fd, buf, size, 0));
+  int n = SSL_read(ssl_, buf, int(std::min<std::size_t>(size, 1 << 30)));
+  if (n > 0) return n;
+  switch (SSL_get_error(ssl_, n)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE: errno = EAGAIN; return -1;
+    case SSL_ERROR_ZERO_RETURN: return 0;
+    default: errno = EIO; return -1;
+  }
 }
 
 bool ws_client::on_readable() {
@@ -105,8 +157,9 @@ bool ws_client::on_readable() {
   // usual speculative read that returns EAGAIN is skipped. Frames are parsed straight from
   // the read buffer; only an incomplete tail is kept per connection.
   static char buf[256 * 1024];
+  if (st == state::tls_handshake && (!tls_step() || st == state::tls_handshake)) return st != state::closed;
   while (true) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    long n = receive(buf, sizeof buf);
     if (n == 0) {
       close("closed by server");
       return false;
@@ -130,7 +183,8 @@ bool ws_client::on_readable() {
       if (alive) in_.erase(0, in_.size() - data.size());
     }
     if (!alive) return false;
-    if (std::size_t(n) < sizeof buf) return true;
+    // (TLS hands over one record per read: read until it says there is no more)
+    if (!ssl_ && std::size_t(n) < sizeof buf) return true;
   }
 }
 

@@ -10,13 +10,16 @@
 
 #include <netinet/in.h>
 
+typedef struct ssl_st SSL;
+typedef struct ssl_ctx_st SSL_CTX;
+
 namespace bench {
 
 std::uint64_t now_ns();
 
 class ws_client {
 public:
-  enum class state { connecting, upgrading, open, closed };
+  enum class state { connecting, tls_handshake, upgrading, open, closed };
 
   /// Called for each complete text/binary message.
   std::function<void(ws_client&, std::string_view payload, bool binary)> on_message;
@@ -32,7 +35,8 @@ public:
   std::uint64_t read_ns = 0;  // when the current batch of frames was read (one clock read per batch)
 
   /// Starts a non-blocking connect; returns false if the socket could not be created.
-  bool start(const sockaddr_in& addr, std::string host, std::string path);
+  /// With `tls`, the connection speaks TLS (wss) once TCP is up.
+  bool start(const sockaddr_in& addr, std::string host, std::string path, SSL_CTX* tls = nullptr);
   /// When set, frames queued by send_text are written by write_queued(), called by the
   /// loop once per pass (so a pass's frames leave in one write, as a real client's
   /// event loop batches them); when null, send_text writes at once.
@@ -47,9 +51,12 @@ public:
   bool on_writable();
   bool wants_write() const noexcept { return !out_.empty() || st == state::connecting; }
   void close(std::string_view why);
+  ~ws_client();
 
 private:
   bool flush();
+  bool tls_step();  // drives the TLS handshake; then sends the upgrade request
+  long receive(char* buf, std::size_t size);  // > 0 bytes, 0 closed, -1 with errno (EAGAIN: nothing now)
   bool consume(std::string_view& data);  // parses what it can, leaves the incomplete rest in data
   bool parse_handshake(std::string_view& data);
   bool parse_frames(std::string_view& data);
@@ -59,6 +66,8 @@ private:
   std::string fragments_;
   std::uint32_t mask_seed_ = 0x9e3779b9u;
   bool listed_ = false;  // on write_list already
+  SSL_CTX* tls_ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
 };
 
 } // namespace bench
