@@ -299,6 +299,7 @@ int runner::fanout() {
   auto due = [&](std::size_t i, std::uint64_t all) { return is_publisher(i) ? all : published_in[i % topics]; };
   histogram lat;
   std::uint64_t published = 0, echoed = 0, measure_from = 0, measure_to = UINT64_MAX, delivered_in_window = 0;
+  std::uint64_t last_frame_ns = 0;  // when any member last read a frame
   bool measuring = false, publishing = false;
   std::string pad(opt_.payload, 'x');
   for (std::size_t i = 0; i <= opt_.subs; ++i) {
@@ -316,6 +317,7 @@ int runner::fanout() {
       if (++closed_ <= 3) std::fprintf(stderr, "connection closed: %.*s\n", int(why.size()), why.data());
     };
     c.on_message = [&](ws_client& cl, std::string_view f, bool) {
+      last_frame_ns = cl.read_ns;
       // a broadcast, or a push of the same (a channel that intercepts new_msg: handle_out)
       if (f.rfind("[null,null,", 0) == 0 || f.substr(0, 160).find("\",\"new_msg\",{") != std::string_view::npos) {
         std::uint64_t n = 0, t = 0;
@@ -346,6 +348,11 @@ int runner::fanout() {
     std::fprintf(stderr, "setup: only %zu of %zu joined\n", joined_, joins);
     return 1;
   }
+  // Settle: what the joins caused is read before publishing starts (with n subscribers the
+  // chat example's presence lists are n² bytes: 1 GB at 4 096, still being written seconds
+  // after the last join reply).
+  auto settle_deadline = now_ns() + std::uint64_t(60e9);
+  run(settle_deadline, [&] { return now_ns() - last_frame_ns > std::uint64_t(300e6); }, [] {});
   server_stats_begin();
   auto& pub = *clients_.back();
   auto start = now_ns();
