@@ -83,14 +83,10 @@ struct socket_link::impl {
 };
 
 void socket_link::deliver(std::string data, bool binary, actor_runner* here) const {
-  if (!here) {
-    caf::anon_send(impl_->actor, detail::inbound_frame{std::move(data), binary});
-    return;
-  }
-  // Enqueued with this thread's execution unit as the context: if the message wakes the
-  // actor, CAF gives it to that unit (exec_later) rather than to a worker. Every runner
-  // comes from runtime::make_runner, hence the static_cast.
-  auto* unit = static_cast<detail::io_thread_runner*>(here);
+  // What anon_send does, with this thread's execution unit as the context: if the message
+  // wakes the actor, CAF gives it to that unit (exec_later) rather than to a worker; with
+  // none, to the scheduler. Every runner comes from runtime::make_runner (static_cast).
+  caf::execution_unit* unit = here ? static_cast<detail::io_thread_runner*>(here) : nullptr;
   caf::actor_cast<caf::abstract_actor*>(impl_->actor)
     ->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
                                         detail::inbound_frame{std::move(data), binary}),

@@ -284,12 +284,12 @@ struct server {
   void flush_tls(connection& c) {
     if (c.handshaking) return on_readable_tls(c);
     for (;;) {
-      while (c.tls_pending.size() < 16384 && !c.out.empty()) {
-        auto& front = *c.out.front();
-        c.tls_pending.append(front, c.out_offset);
+      std::size_t taken = 0;
+      for (; taken < c.out.size() && c.tls_pending.size() < 16384; ++taken) {
+        c.tls_pending.append(*c.out[taken], c.out_offset);
         c.out_offset = 0;
-        c.out.erase(c.out.begin());
       }
+      c.out.erase(c.out.begin(), c.out.begin() + std::ptrdiff_t(taken));  // (once, not per frame)
       if (c.tls_pending.empty()) break;
       int w = SSL_write(c.ssl, c.tls_pending.data(), int(c.tls_pending.size()));
       if (w > 0) {

@@ -295,10 +295,12 @@ int runner::fanout() {
   auto topic_name = [&](std::size_t t) { return topics == 1 ? opt_.topic : opt_.topic + ":" + std::to_string(t); };
   auto is_publisher = [&](std::size_t i) { return i == opt_.subs; };
   std::vector<std::uint64_t> published_in(topics, 0);
-  // What subscriber i should have received by now (the publisher: every echo).
-  auto due = [&](std::size_t i, std::uint64_t all) { return is_publisher(i) ? all : published_in[i % topics]; };
+  // What member i should have received by now (the publisher: every echo) and still waits for.
+  std::uint64_t published = 0;
+  auto due = [&](std::size_t i) { return is_publisher(i) ? published : published_in[i % topics]; };
+  auto missing = [&](std::size_t i) { return due(i) - std::min(due(i), subs[i].expected); };
   histogram lat;
-  std::uint64_t published = 0, echoed = 0, measure_from = 0, measure_to = UINT64_MAX, delivered_in_window = 0;
+  std::uint64_t echoed = 0, measure_from = 0, measure_to = UINT64_MAX, delivered_in_window = 0;
   std::uint64_t last_frame_ns = 0;  // when any member last read a frame
   bool measuring = false, publishing = false;
   std::string pad(opt_.payload, 'x');
@@ -379,7 +381,7 @@ int runner::fanout() {
         while (published < due) publish();
       } else if (opt_.ack == "all") {
         std::uint64_t behind = 0;  // the most any member still waits for
-        for (std::size_t i = 0; i < subs.size(); ++i) behind = std::max(behind, due(i, published) - std::min(due(i, published), subs[i].expected));
+        for (std::size_t i = 0; i < subs.size(); ++i) behind = std::max(behind, missing(i));
         for (; behind < opt_.window; ++behind) publish();
       } else {
         while (published - echoed < opt_.window) publish();
@@ -393,7 +395,7 @@ int runner::fanout() {
   auto everyone_has_all = [&] {
     if (publishing) return false;
     for (std::size_t i = 0; i < subs.size(); ++i)
-      if (subs[i].expected < due(i, published)) return false;
+      if (missing(i) > 0) return false;
     return true;
   };
   // Window mode publishes inside the loop whenever an echo frees a slot.
@@ -402,7 +404,7 @@ int runner::fanout() {
   std::uint64_t lost = 0, extra = 0, received = 0;
   for (std::size_t i = 0; i < subs.size(); ++i) {
     auto& s = subs[i];
-    s.lost += due(i, published) - std::min(due(i, published), s.expected);  // never arrived
+    s.lost += missing(i);  // never arrived
     lost += s.lost;
     extra += s.extra;
     received += s.received;
