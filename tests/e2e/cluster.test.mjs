@@ -161,7 +161,6 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
     for (const s of subs) s.got.length = 0;
     pubs[0].channel.push("new_msg", { from: "a", n: -3 });
     await waitFor("b's subscribers hear a again", 3000, async () => [subs[1], subs[2]].every((s) => s.got.some((m) => m.n === -3)));
-
   } finally {
     for (const s of clients) s.socket.disconnect();  // (or phoenix.js reconnects forever)
     for (const n of nodes()) {
@@ -178,9 +177,10 @@ test("three nodes behave as one server", { timeout: 150000 }, async () => {
 // dropped (and its queue forgotten) first, however slowly this box publishes.
 test("SIGTERM while a peer is frozen with megabytes queued: the node exits on time", { timeout: 60000 }, async () => {
   const [httpA, httpB, clusterA, clusterB] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const patient = ["--cluster-timeout-ms", "60000", "--cluster-max-queued-bytes", String(64 << 20)];
+  const roomy = String(64 << 20);
+  const patient = ["--cluster-timeout-ms", "60000", "--cluster-max-queued-bytes", roomy];
   // (the publisher hears its own 25 MB too: a slow reader on a loaded box must not be cut)
-  const a = await startNode("a", httpA, clusterA, [], cafLeaksAtFrozenShutdown, [...patient, "--max-outbound-bytes", String(64 << 20)]);
+  const a = await startNode("a", httpA, clusterA, [], cafLeaksAtFrozenShutdown, [...patient, "--max-outbound-bytes", roomy]);
   const b = await startNode("b", httpB, clusterB, [clusterA], {}, patient);
   const clients = [];
   try {
