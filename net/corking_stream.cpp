@@ -83,29 +83,40 @@ corking_stream::flush_result corking_stream::flush_tls() noexcept {
   }
 }
 
+corking_stream::read_status corking_stream::read_some(char* out, std::size_t len, std::size_t& n,
+                                                     boost::beast::error_code& ec) noexcept {
+  n = 0;
+  if (!usable()) {
+    ec = asio::error::bad_descriptor;
+    return read_status::error;
+  }
+  if (tls_) {
+    switch (tls_->read(out, len, n, ec)) {
+      case tls_connection::status::ok: return read_status::ok;
+      case tls_connection::status::want_read: return read_status::want_read;
+      case tls_connection::status::want_write: return read_status::want_write;
+      case tls_connection::status::closed: return read_status::closed;
+      case tls_connection::status::error: return read_status::error;
+    }
+  }
+  for (;;) {
+    ssize_t got = ::recv(socket_.native_handle(), out, len, 0);
+    if (got > 0) {
+      n = static_cast<std::size_t>(got);
+      return read_status::ok;
+    }
+    if (got == 0) return read_status::closed;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return read_status::want_read;
+    ec = boost::beast::error_code{errno, boost::system::system_category()};
+    return read_status::error;
+  }
+}
+
 void corking_stream::fail() noexcept {
   failed_ = true;
   queue_.consume(queue_.bytes());
   set_tls_retry({});
-}
-
-void teardown(boost::beast::role_type, corking_stream& stream, boost::beast::error_code& ec) {
-  stream.flush();
-  auto& s = stream.socket();
-  s.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  s.close(ec);
-  stream.fail();
-  ec = {};
-}
-
-} // namespace chorus::net_detail
-
-namespace chorus::net_detail {
-
-void beast_close_socket(corking_stream& stream) {
-  boost::beast::error_code ec;
-  stream.socket().close(ec);
-  stream.fail();
 }
 
 } // namespace chorus::net_detail

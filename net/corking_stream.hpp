@@ -1,27 +1,21 @@
 #pragma once
-// The layer under Beast's websocket::stream. Reads pass straight to the TCP socket (or
-// through TLS); writes (Beast's handshake response, pongs, close frames) are copied into
-// the connection's output queue, where broadcast frames are appended by reference, so one
-// ordered byte stream leaves through one writev per loop pass (or one TLS write per
-// record's worth). Completion is always posted, never inline: Beast's composed
-// operations would otherwise re-enter.
-#include <array>
+// One connection's transport: the TCP socket (or TLS over it) and its output queue.
+// Every outbound byte (HTTP responses, the 101, frames, pongs, close frames) goes into the
+// queue, where broadcast frames are appended by reference, so one ordered byte stream
+// leaves through one writev per loop pass (or one TLS write per record's worth).
+// Reading is non-blocking (read_some) for the WebSocket session; the HTTP session reads
+// its request through Beast's parser (async_read_some, completion always posted).
 #include <atomic>
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_range.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/core/role.hpp>
 
 #include "net/output_queue.hpp"
 #include "net/tls_connection.hpp"
@@ -37,15 +31,11 @@ namespace asio = boost::asio;
 class corking_stream {
 public:
   using executor_type = asio::any_io_executor;
-  /// Called when the queue gained bytes (the owner schedules a flush for this pass).
-  using dirty_hook = std::function<void()>;
-
   /// `tls` null: plain TCP. Otherwise the connection speaks TLS with this context and
   /// must complete async_tls_handshake before anything else.
   /// `queued_total`: the io thread's sum of queued bytes (see output_queue).
-  corking_stream(asio::ip::tcp::socket socket, dirty_hook on_dirty, std::atomic<std::int64_t>* queued_total,
-                 asio::ssl::context* tls = nullptr)
-    : socket_(std::move(socket)), on_dirty_(std::move(on_dirty)), queue_(queued_total), queued_total_(queued_total) {
+  corking_stream(asio::ip::tcp::socket socket, std::atomic<std::int64_t>* queued_total, asio::ssl::context* tls = nullptr)
+    : socket_(std::move(socket)), queue_(queued_total), queued_total_(queued_total) {
     if (tls) tls_ = std::make_unique<tls_connection>(tls->native_handle(), socket_.native_handle());
   }
   ~corking_stream() { set_tls_retry({}); }
@@ -87,26 +77,10 @@ public:
       [this](auto handler, const MutableBufferSequence& bufs) { tls_read(bufs, std::move(handler)); }, token, buffers);
   }
 
-  template <class ConstBufferSequence, class WriteToken>
-  auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
-    return asio::async_initiate<WriteToken, void(boost::beast::error_code, std::size_t)>(
-      [this](auto handler, const ConstBufferSequence& bufs) {
-        boost::beast::error_code ec;
-        std::size_t n = 0;
-        if (failed_) {
-          ec = asio::error::broken_pipe;
-        } else {
-          auto frame = std::make_shared<outbound_frame>();
-          frame->bytes = boost::beast::buffers_to_string(bufs);
-          n = frame->bytes.size();
-          queue_.push(std::move(frame));
-          on_dirty_();
-        }
-        auto ex = asio::get_associated_executor(handler, get_executor());
-        asio::post(ex, boost::beast::bind_handler(std::move(handler), ec, n));
-      },
-      token, buffers);
-  }
+  enum class read_status { ok, want_read, want_write, closed, error };
+  /// Reads what is there now, without blocking: ok with n > 0, or what the socket must
+  /// become before trying again, or closed (the peer's FIN or TLS close_notify).
+  read_status read_some(char* out, std::size_t len, std::size_t& n, boost::beast::error_code& ec) noexcept;
 
   enum class flush_result { done, blocked, error };
   /// Writes as much of the queue as the kernel takes now (one gather write per 1024 chunks;
@@ -178,73 +152,10 @@ private:
 
   asio::ip::tcp::socket socket_;
   std::unique_ptr<tls_connection> tls_;
-  dirty_hook on_dirty_;
   output_queue queue_;
   std::atomic<std::int64_t>* queued_total_;
   std::string tls_retry_;  // a record OpenSSL could not send yet: the same bytes go again
   bool failed_ = false;
 };
-
-/// Beast's teardown for this layer (found by ADL): push out what is queued (the close
-/// frame is among it), then end the TCP connection.
-void teardown(boost::beast::role_type role, corking_stream& stream, boost::beast::error_code& ec);
-
-/// Beast closes the layer this way on a failed handshake or timeout (found by ADL).
-void beast_close_socket(corking_stream& stream);
-
-/// The asynchronous teardown Beast uses after a close handshake or a protocol error:
-/// queued bytes (the close frame) go out, our side is shut down, then what the peer
-/// still sends is read and discarded until it closes (or `linger` passes). Closing
-/// with unread data would make the kernel send a reset, and the peer could lose the
-/// close frame and see 1006 instead of the code we sent. With TLS, close_notify is sent
-/// before the TCP shutdown, and what the peer sends is discarded undecrypted.
-template <class Handler>
-class drain_op : public std::enable_shared_from_this<drain_op<Handler>> {
-public:
-  drain_op(corking_stream& stream, Handler handler)
-    : stream_(stream), handler_(std::move(handler)), timer_(stream.get_executor()) {}
-
-  void start(std::chrono::milliseconds linger) {
-    timer_.expires_after(linger);
-    timer_.async_wait([self = this->shared_from_this()](boost::beast::error_code e) {
-      if (!e) self->finish();
-    });
-    stream_.flush();
-    stream_.send_close_notify();
-    boost::beast::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    read();
-  }
-
-private:
-  void read() {
-    stream_.socket().async_read_some(asio::buffer(scratch_),
-                                     [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
-                                       if (ec) self->finish();
-                                       else self->read();
-                                     });
-  }
-  void finish() {
-    if (done_) return;
-    done_ = true;
-    timer_.cancel();
-    boost::beast::error_code ec;
-    stream_.socket().close(ec);
-    stream_.fail();
-    asio::post(stream_.get_executor(), boost::beast::bind_handler(std::move(handler_), boost::beast::error_code{}));
-  }
-
-  corking_stream& stream_;
-  Handler handler_;
-  asio::steady_timer timer_;
-  std::array<char, 512> scratch_;
-  bool done_ = false;
-};
-
-template <class TeardownHandler>
-void async_teardown(boost::beast::role_type, corking_stream& stream, TeardownHandler&& handler) {
-  using op = drain_op<std::decay_t<TeardownHandler>>;
-  std::make_shared<op>(stream, std::forward<TeardownHandler>(handler))->start(std::chrono::seconds{2});
-}
 
 } // namespace chorus::net_detail

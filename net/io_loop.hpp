@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -102,6 +103,14 @@ public:
   }
   std::uint64_t frames_out = 0;  // io-thread only: this pass's outbound frames and bytes
   std::uint64_t bytes_out = 0;
+  /// io-thread only: where this thread's connections read into (shared: a connection
+  /// keeps only what its frame reader has not completed, not a read buffer of its own).
+  std::span<char> read_buffer() noexcept {
+    if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(read_buffer_bytes);
+    return {read_buffer_.get(), read_buffer_bytes};
+  }
+  static constexpr std::size_t read_buffer_bytes = 64 * 1024;
+
   /// Bytes in this thread's connections' outbound queues (written by this thread only).
   std::atomic<std::int64_t> queued_bytes{0};
 
@@ -118,6 +127,7 @@ private:
   std::vector<loop_inbox::command> applying_;
   std::vector<std::shared_ptr<loop_client>> dirty_;
   std::vector<std::shared_ptr<loop_client>> flushing_;
+  std::unique_ptr<char[]> read_buffer_;
   std::atomic<std::uint64_t>* frames_counter_ = nullptr;
   std::atomic<std::uint64_t>* bytes_counter_ = nullptr;
 };

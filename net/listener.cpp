@@ -15,7 +15,7 @@
 #include "actors/log.hpp"
 #include "net/io_loop.hpp"
 #include "net/tls_context.hpp"
-#include "net/ws_session.hpp"
+#include "net/http_session.hpp"
 
 namespace chorus {
 
@@ -46,7 +46,7 @@ struct listener::impl {
         accept_failures = 0;
       }
       asio::post(target.context(), [this, &target, s = std::move(s)]() mutable {
-        std::make_shared<net_detail::ws_session>(std::move(s), target, ctx)->start();
+        std::make_shared<net_detail::http_session>(std::move(s), target, ctx)->start();
       });
       accept_next();
     });

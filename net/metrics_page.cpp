@@ -130,6 +130,7 @@ const char* to_string(http_refusal r) noexcept {
     case http_refusal::bad_query: return "bad_query";
     case http_refusal::unsupported_vsn: return "unsupported_vsn";
     case http_refusal::bad_subprotocol: return "bad_subprotocol";
+    case http_refusal::bad_handshake: return "bad_handshake";
     case http_refusal::too_many_connections: return "too_many_connections";
     case http_refusal::connect_refused: return "connect_refused";
     case http_refusal::count_: break;

@@ -17,6 +17,7 @@ namespace chorus::net_detail {
 /// Why an HTTP request got no WebSocket (/metrics chorus_connections_refused_total{reason}).
 enum class http_refusal : std::uint8_t {
   bad_request,
+  bad_handshake,  // Sec-WebSocket-Version not 13 (426) or a malformed Sec-WebSocket-Key (400)
   header_too_large,
   method_not_allowed,
   no_socket_path,

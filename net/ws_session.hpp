@@ -1,34 +1,34 @@
 #pragma once
-// One TCP connection: reads the HTTP request, answers plain HTTP (static files,
-// /stats, refusals) or upgrades to a WebSocket whose frames go to the socket actor.
-// Outbound bytes are queued in the corking layer and flushed by the io loop.
+// An upgraded connection: from the app's connect decision to the TCP close. It writes
+// the 101 (or the refusal), reads frames with chorus's own frame reader out of its io
+// thread's shared read buffer, hands messages to the socket actor with inbound flow
+// control, answers pings, applies the slow-consumer policy to what the actors send, and
+// runs the close handshake. Beast is not involved after the HTTP request: an idle
+// connection holds its transport, a frame reader with empty buffers, and a timer.
 #include <memory>
-#include <optional>
+#include <string>
 
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include "actors/log.hpp"
 #include "net/corking_stream.hpp"
 #include "net/io_loop.hpp"
 #include "net/server_context.hpp"
 #include "net/session_connection.hpp"
+#include "protocol/ws_frame_reader.hpp"
 
 namespace chorus::net_detail {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-
 class ws_session : public loop_client, public std::enable_shared_from_this<ws_session> {
 public:
-  ws_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server);
+  /// Takes over the connection from the HTTP session (which counted it in `sessions`).
+  ws_session(std::unique_ptr<corking_stream> stream, io_loop& loop, server_context& server, std::uint64_t conn_id,
+             std::string peer);
   ~ws_session() override;
 
-  void start();
+  /// Asks the app whether to connect; `handshake`: the 101 to send if it agrees;
+  /// `early`: bytes the client sent after its request.
+  void start(connect_info info, protocol::serializer ser, std::string handshake, std::string early);
 
   // loop_client: called on this session's io thread
   void send_frame(shared_frame frame) override;
@@ -37,44 +37,44 @@ public:
   void resume_reading() override;
 
 private:
-  enum class phase { http, connecting, handshaking, open, closing, closed };
+  // connecting: the app decides; open: frames flow; closing: our close frame is queued
+  // (reads are discarded); draining: it is written and our side shut down, waiting for
+  // the peer to close (closing with unread data would make the kernel send a reset, and
+  // the peer could lose the close frame); closed.
+  enum class phase : std::uint8_t { connecting, open, closing, draining, closed };
 
-  void read_request();
-  void on_request(beast::error_code ec);
-  void serve_http(const http::request<http::empty_body>& req);
-  void start_upgrade(const http::request<http::empty_body>& req);
   void on_connect_decided(bool accepted, unsigned status);
-  void on_accept(beast::error_code ec);
-  void do_read();
-  void on_read(beast::error_code ec);
-  void respond(unsigned status, std::string body, std::string content_type);
-  void refuse(unsigned status, http_refusal kind, std::string_view why);
-  void start_close(std::uint16_t code, std::string reason);
-  void fail(beast::error_code ec, const char* step);
+  void read_ready();
+  void wait_for(bool writable);
+  bool consume(std::string_view bytes);  // false: stop reading (closing or paused)
+  void deliver_message(bool binary);
+  void send_close(std::uint16_t code, std::string_view reason);
+  void start_drain();
+  void on_read_error(boost::beast::error_code ec);
   void hard_close();
   void notify_closed();
   void mark_dirty();
   void log(log_level level, std::string_view text) const;  // with peer and conn id
 
-  websocket::stream<corking_stream> ws_;
+  std::unique_ptr<corking_stream> stream_;
   io_loop& loop_;
   server_context& server_;
-  beast::flat_buffer buffer_;
-  std::unique_ptr<http::request_parser<http::empty_body>> parser_;  // only until the upgrade
-  asio::steady_timer timer_;
+  asio::steady_timer timer_;  // the handshake deadline, then the close deadline
   socket_link link_;
   std::shared_ptr<session_connection> conn_;  // what the actors hold; detached when we end
-  std::uint64_t conn_id_;  // names this connection in log lines (peer ports are reused)
+  protocol::ws_frame_reader reader_;
+  std::string handshake_;  // until open: the 101
+  std::string early_;      // until open: bytes that came with the request
+  std::uint64_t conn_id_;
   std::string peer_;
-  std::string answer_protocol_;  // Sec-WebSocket-Protocol answer ("phoenix" when offered)
-  phase phase_ = phase::http;
-  bool close_after_flush_ = false;
-  bool waiting_writable_ = false;
+  phase phase_ = phase::connecting;
   bool told_socket_ = false;
   bool counted_open_ = false;
   bool reading_paused_ = false;
+  bool waiting_readable_ = false;
+  bool waiting_writable_ = false;
   bool warned_slow_ = false;  // the drop policy logs once per connection
-  std::shared_ptr<ws_session> paused_self_;  // no read is pending while paused: keeps us alive
+  std::shared_ptr<ws_session> paused_self_;  // no wait is pending while paused: keeps us alive
 };
 
 } // namespace chorus::net_detail

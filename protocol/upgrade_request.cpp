@@ -66,6 +66,16 @@ std::string subprotocol_offer::answer() const {
   return std::find(protocols.begin(), protocols.end(), "phoenix") != protocols.end() ? "phoenix" : "";
 }
 
+handshake_check check_handshake(std::string_view version, std::string_view key) {
+  if (trim(version) != "13") return handshake_check::unsupported_version;
+  key = trim(key);
+  // 16 random bytes are 24 base64 characters with "==" at the end.
+  if (key.size() != 24 || key.substr(22) != "==") return handshake_check::bad_key;
+  auto bytes = base64_decode(key);
+  if (!bytes || bytes->size() != 16) return handshake_check::bad_key;
+  return handshake_check::ok;
+}
+
 result<subprotocol_offer> parse_subprotocols(std::string_view header) {
   subprotocol_offer offer;
   for (auto item : split(header, ',')) {

@@ -1,6 +1,7 @@
 #pragma once
 // Pure parsing of the HTTP upgrade request: request target, mount path with route
 // params, and the Sec-WebSocket-Protocol offer that may carry the auth token (docs/protocol.md §1).
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,11 @@ struct subprotocol_offer {
   /// What the server answers in Sec-WebSocket-Protocol ("phoenix" when offered, else empty).
   std::string answer() const;
 };
+
+/// What a WebSocket upgrade request's own fields say (RFC 6455 §4.2.1): the version must be
+/// 13 (else the answer is 426 naming it), the key 16 bytes in base64 (else 400).
+enum class handshake_check : std::uint8_t { ok, unsupported_version, bad_key };
+handshake_check check_handshake(std::string_view version, std::string_view key);
 
 /// Parses a comma-separated Sec-WebSocket-Protocol header.
 result<subprotocol_offer> parse_subprotocols(std::string_view header);
