@@ -28,8 +28,7 @@ shared_frame control_frame(protocol::ws_opcode op, std::string_view payload) {
 
 ws_session::ws_session(std::unique_ptr<corking_stream> stream, io_loop& loop, server_context& server,
                        std::uint64_t conn_id, std::string peer)
-  : stream_(std::move(stream)), loop_(loop), server_(server), timer_(loop.context()),
-    reader_(server.options.max_frame_bytes), conn_id_(conn_id), peer_(std::move(peer)) {}
+  : stream_(std::move(stream)), loop_(loop), server_(server), reader_(server.options.max_frame_bytes), conn_id_(conn_id), peer_(std::move(peer)) {}
 
 ws_session::~ws_session() {
   if (conn_) conn_->detach();
@@ -39,29 +38,37 @@ ws_session::~ws_session() {
 }
 
 void ws_session::start(connect_info info, protocol::serializer ser, std::string handshake, std::string early) {
-  handshake_ = std::move(handshake);
-  early_ = std::move(early);
-  // The app's connect callback gets the rest of the handshake deadline.
-  timer_.expires_after(server_.options.handshake_timeout);
-  timer_.async_wait([self = shared_from_this()](boost::beast::error_code ec) {
-    if (!ec && self->phase_ == phase::connecting) {
-      self->server_.handshake_timeouts.fetch_add(1, std::memory_order_relaxed);
-      self->log(log_level::info, "handshake timeout (connect not decided)");
-      self->hard_close();
-    }
-  });
+  // The app's connect callback gets a handshake deadline of its own.
+  start_deadline(server_.options.handshake_timeout, true);
   std::weak_ptr<ws_session> weak = shared_from_this();
   conn_ = std::make_shared<session_connection>(this, loop_.inbox(), server_.options.max_unhandled_frames);
-  link_ = server_.endpoint.open_socket(conn_, std::move(info), ser, [weak, &loop = loop_](bool ok, unsigned status) {
-    asio::post(loop.context(), [weak, ok, status] {
-      if (auto self = weak.lock()) self->on_connect_decided(ok, status);
+  // The 101 and the early bytes travel with the decision (an open session keeps neither).
+  link_ = server_.endpoint.open_socket(
+    conn_, std::move(info), ser,
+    [weak, &loop = loop_, handshake = std::move(handshake), early = std::move(early)](bool ok, unsigned status) mutable {
+      asio::post(loop.context(), [weak, ok, status, handshake = std::move(handshake), early = std::move(early)]() mutable {
+        if (auto self = weak.lock()) self->on_connect_decided(ok, status, std::move(handshake), std::move(early));
+      });
     });
+}
+
+void ws_session::start_deadline(std::chrono::milliseconds after, bool handshake) {
+  if (!timer_) timer_ = std::make_unique<asio::steady_timer>(loop_.context());
+  timer_->expires_after(after);
+  timer_->async_wait([self = shared_from_this(), handshake](boost::beast::error_code ec) {
+    if (ec) return;
+    if (handshake) {
+      if (self->phase_ != phase::connecting) return;
+      self->server_.handshake_timeouts.fetch_add(1, std::memory_order_relaxed);
+      self->log(log_level::info, "handshake timeout (connect not decided)");
+    }
+    self->hard_close();
   });
 }
 
-void ws_session::on_connect_decided(bool accepted, unsigned status) {
+void ws_session::on_connect_decided(bool accepted, unsigned status, std::string handshake, std::string early) {
   if (phase_ != phase::connecting) return;
-  timer_.cancel();
+  timer_.reset();  // (destroying a timer cancels its wait)
   if (!accepted) {
     told_socket_ = true;  // a refused socket actor has already stopped
     server_.http_refusals.fetch_add(1);
@@ -71,20 +78,16 @@ void ws_session::on_connect_decided(bool accepted, unsigned status) {
     frame->bytes = http_response(status, "", "text/plain");
     stream_->queue().push(std::move(frame));
     phase_ = phase::closing;
-    timer_.expires_after(server_.options.close_timeout);
-    timer_.async_wait([self = shared_from_this()](boost::beast::error_code ec) {
-      if (!ec) self->hard_close();
-    });
+    start_deadline(server_.options.close_timeout, false);
     return mark_dirty();
   }
   auto frame = std::make_shared<outbound_frame>();
-  frame->bytes = std::move(handshake_);
+  frame->bytes = std::move(handshake);
   stream_->queue().push(std::move(frame));
   mark_dirty();
   phase_ = phase::open;
   counted_open_ = true;
   server_.websockets.fetch_add(1);
-  auto early = std::move(early_);
   if (!early.empty() && !consume(early) && phase_ == phase::open) return;  // (paused)
   read_ready();
 }
@@ -206,10 +209,7 @@ void ws_session::send_close(std::uint16_t code, std::string_view reason) {
   stream_->queue().push(control_frame(protocol::ws_opcode::close, code ? protocol::ws_close_payload(code, reason) : ""));
   mark_dirty();
   // A peer that never reads (or never closes its side) is cut after the deadline.
-  timer_.expires_after(server_.options.close_timeout);
-  timer_.async_wait([self = shared_from_this()](boost::beast::error_code ec) {
-    if (!ec) self->hard_close();
-  });
+  start_deadline(server_.options.close_timeout, false);
 }
 
 void ws_session::flush() {
@@ -261,7 +261,7 @@ void ws_session::hard_close() {
   stream_->fail();
   sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   sock.close(ec);
-  timer_.cancel();
+  timer_.reset();
   notify_closed();
   paused_self_.reset();  // (last: may release this session)
 }

@@ -5,6 +5,7 @@
 // control, answers pings, applies the slow-consumer policy to what the actors send, and
 // runs the close handshake. Beast is not involved after the HTTP request: an idle
 // connection holds its transport, a frame reader with empty buffers, and a timer.
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -43,7 +44,8 @@ private:
   // the peer could lose the close frame); closed.
   enum class phase : std::uint8_t { connecting, open, closing, draining, closed };
 
-  void on_connect_decided(bool accepted, unsigned status);
+  void on_connect_decided(bool accepted, unsigned status, std::string handshake, std::string early);
+  void start_deadline(std::chrono::milliseconds after, bool handshake);
   void read_ready();
   void wait_for(bool writable);
   bool consume(std::string_view bytes);  // false: stop reading (closing or paused)
@@ -59,12 +61,11 @@ private:
   std::unique_ptr<corking_stream> stream_;
   io_loop& loop_;
   server_context& server_;
-  asio::steady_timer timer_;  // the handshake deadline, then the close deadline
+  // The handshake deadline, then the close deadline; an open connection holds none.
+  std::unique_ptr<asio::steady_timer> timer_;
   socket_link link_;
   std::shared_ptr<session_connection> conn_;  // what the actors hold; detached when we end
   protocol::ws_frame_reader reader_;
-  std::string handshake_;  // until open: the 101
-  std::string early_;      // until open: bytes that came with the request
   std::uint64_t conn_id_;
   std::string peer_;
   phase phase_ = phase::connecting;
