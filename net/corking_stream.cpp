@@ -5,6 +5,7 @@
 #include <string>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace chorus::net_detail {
 
@@ -13,7 +14,7 @@ corking_stream::flush_result corking_stream::flush() noexcept {
   if (tls_) return flush_tls();
   constexpr std::size_t max_iov = 1024;
   iovec iov[max_iov];
-  int fd = socket_.native_handle();
+  int fd = fd_;
   while (!queue_.empty()) {
     std::size_t count = queue_.gather(iov, max_iov);
     msghdr msg{};
@@ -100,7 +101,7 @@ corking_stream::read_status corking_stream::read_some(char* out, std::size_t len
     }
   }
   for (;;) {
-    ssize_t got = ::recv(socket_.native_handle(), out, len, 0);
+    ssize_t got = ::recv(fd_, out, len, 0);
     if (got > 0) {
       n = static_cast<std::size_t>(got);
       return read_status::ok;
@@ -111,6 +112,21 @@ corking_stream::read_status corking_stream::read_some(char* out, std::size_t len
     ec = boost::beast::error_code{errno, boost::system::system_category()};
     return read_status::error;
   }
+}
+
+void corking_stream::shutdown(bool both) noexcept {
+  if (fd_ >= 0) ::shutdown(fd_, both ? SHUT_RDWR : SHUT_WR);
+}
+
+void corking_stream::close() noexcept {
+  if (fd_ < 0) return;
+  if (socket_.is_open()) {
+    boost::system::error_code ec;
+    socket_.close(ec);  // (asio still has it: it forgets it too)
+  } else {
+    ::close(fd_);
+  }
+  fd_ = -1;
 }
 
 void corking_stream::fail() noexcept {

@@ -35,15 +35,31 @@ public:
   /// must complete async_tls_handshake before anything else.
   /// `queued_total`: the io thread's sum of queued bytes (see output_queue).
   corking_stream(asio::ip::tcp::socket socket, std::atomic<std::int64_t>* queued_total, asio::ssl::context* tls = nullptr)
-    : socket_(std::move(socket)), queue_(queued_total), queued_total_(queued_total) {
-    if (tls) tls_ = std::make_unique<tls_connection>(tls->native_handle(), socket_.native_handle());
+    : socket_(std::move(socket)), fd_(socket_.native_handle()), queue_(queued_total), queued_total_(queued_total) {
+    if (tls) tls_ = std::make_unique<tls_connection>(tls->native_handle(), fd_);
   }
-  ~corking_stream() { set_tls_retry({}); }
+  ~corking_stream() {
+    set_tls_retry({});
+    tls_.reset();  // (before the descriptor it names is closed)
+    close();
+  }
   corking_stream(const corking_stream&) = delete;  // tls_ uses socket_'s descriptor
   corking_stream& operator=(const corking_stream&) = delete;
 
   executor_type get_executor() noexcept { return socket_.get_executor(); }
+  /// Until release_from_asio(): the socket asio drives (TLS handshake, HTTP request).
   asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  int native_handle() const noexcept { return fd_; }
+  /// Takes the descriptor out of asio's reactor: from now on its readiness comes from the
+  /// io thread's ready_set, and only read_some, flush, shutdown and close are used.
+  void release_from_asio() {
+    boost::system::error_code ec;
+    fd_ = socket_.release(ec);
+  }
+  /// Ends one direction (or both) of the TCP connection; errors are ignored (the peer may be gone).
+  void shutdown(bool both) noexcept;
+  /// Closes the descriptor (idempotent).
+  void close() noexcept;
   output_queue& queue() noexcept { return queue_; }
   bool failed() const noexcept { return failed_; }
   bool is_tls() const noexcept { return tls_ != nullptr; }
@@ -105,7 +121,7 @@ private:
   }
   // After a close the descriptor number may already belong to a new connection: OpenSSL,
   // which writes to the number, must not be called then.
-  bool usable() const noexcept { return !failed_ && socket_.is_open(); }
+  bool usable() const noexcept { return !failed_ && fd_ >= 0; }
 
   template <class Handler>
   void complete(Handler handler, boost::beast::error_code ec, std::size_t n) {
@@ -151,6 +167,7 @@ private:
   }
 
   asio::ip::tcp::socket socket_;
+  int fd_;  // socket_'s descriptor, and still ours after release_from_asio(); -1 once closed
   std::unique_ptr<tls_connection> tls_;
   output_queue queue_;
   std::atomic<std::int64_t>* queued_total_;

@@ -186,11 +186,9 @@ void http_session::flush() {
 void http_session::hard_close() {
   if (done_ || !stream_) return;
   done_ = true;
-  boost::beast::error_code ec;
-  auto& sock = stream_->socket();
   stream_->fail();
-  sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  sock.close(ec);
+  stream_->shutdown(true);
+  stream_->close();
   timer_.cancel();
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "net/ready_set.hpp"
 #include "net/session_connection.hpp"
 
 namespace chorus::net_detail {
@@ -12,7 +13,9 @@ namespace {
 constexpr std::size_t actor_budget_per_pass = 256;
 } // namespace
 
-io_loop::io_loop() : guard_(boost::asio::make_work_guard(ctx_)), inbox_(std::make_shared<loop_inbox>(ctx_)) {}
+io_loop::io_loop()
+  : guard_(boost::asio::make_work_guard(ctx_)), inbox_(std::make_shared<loop_inbox>(ctx_)),
+    ready_(std::make_unique<ready_set>(ctx_)) {}
 
 io_loop::~io_loop() {
   stop();

@@ -33,6 +33,7 @@ public:
 };
 
 class session_connection;
+class ready_set;
 
 /// The part of an io thread that actor threads reach: commands queued under one mutex,
 /// one wake-up per batch. Shared (not owned by the thread): topics and apps may keep a
@@ -88,6 +89,9 @@ public:
   void stop();  // makes the thread leave its loop; join() waits for it
   void join();  // (and closes the inbox)
 
+  /// io-thread only: readiness of this thread's open WebSocket connections.
+  ready_set& ready() noexcept { return *ready_; }
+
   /// Before start(): run socket actors on this thread (null: they run on CAF's workers).
   void set_runner(std::unique_ptr<actor_runner> runner) { runner_ = std::move(runner); }
   /// io-thread only: this thread's runner, for socket_link::deliver.
@@ -128,6 +132,7 @@ private:
   std::vector<std::shared_ptr<loop_client>> dirty_;
   std::vector<std::shared_ptr<loop_client>> flushing_;
   std::unique_ptr<char[]> read_buffer_;
+  std::unique_ptr<ready_set> ready_;  // (destroyed before ctx_: it holds open sessions)
   std::atomic<std::uint64_t>* frames_counter_ = nullptr;
   std::atomic<std::uint64_t>* bytes_counter_ = nullptr;
 };

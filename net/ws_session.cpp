@@ -38,6 +38,13 @@ ws_session::~ws_session() {
 }
 
 void ws_session::start(connect_info info, protocol::serializer ser, std::string handshake, std::string early) {
+  // From here readiness comes from the io thread's ready_set, which keeps us alive.
+  stream_->release_from_asio();
+  ready_token_ = loop_.ready().add(stream_->native_handle(), shared_from_this());
+  if (!ready_token_) {
+    log(log_level::warn, "cannot watch the connection (epoll_ctl failed); closing");
+    return hard_close();
+  }
   // The app's connect callback gets a handshake deadline of its own.
   start_deadline(server_.options.handshake_timeout, true);
   std::weak_ptr<ws_session> weak = shared_from_this();
@@ -92,34 +99,40 @@ void ws_session::on_connect_decided(bool accepted, unsigned status, std::string 
   read_ready();
 }
 
-void ws_session::wait_for(bool writable) {
-  if (waiting_readable_ || phase_ == phase::closed) return;
-  waiting_readable_ = true;
-  stream_->socket().async_wait(writable ? asio::ip::tcp::socket::wait_write : asio::ip::tcp::socket::wait_read,
-                               [self = shared_from_this()](boost::beast::error_code ec) {
-                                 self->waiting_readable_ = false;
-                                 if (!ec) self->read_ready();
-                               });
+void ws_session::on_ready(bool readable, bool writable) {
+  if (writable) {
+    if (waiting_writable_) {
+      waiting_writable_ = false;
+      mark_dirty();  // flushed at the end of this pass
+    }
+    if (std::exchange(read_wants_write_, false)) readable = true;
+  }
+  if (readable) read_ready();
 }
 
 void ws_session::read_ready() {
-  if (phase_ == phase::closed || reading_paused_) return;
+  // (Connecting: the bytes wait in the socket until the app decides. Paused: until the
+  // actor catches up. Both come back here themselves.)
+  if (phase_ == phase::connecting || phase_ == phase::closed || reading_paused_) return;
   auto buffer = loop_.read_buffer();
   for (int i = 0; i < max_reads_per_wake; ++i) {
     std::size_t n = 0;
     boost::beast::error_code ec;
     switch (stream_->read_some(buffer.data(), buffer.size(), n, ec)) {
       case corking_stream::read_status::ok: break;
-      case corking_stream::read_status::want_read: return wait_for(false);
-      case corking_stream::read_status::want_write: return wait_for(true);
+      case corking_stream::read_status::want_read: return;  // the next bytes bring an event
+      case corking_stream::read_status::want_write:
+        read_wants_write_ = true;
+        return;
       case corking_stream::read_status::closed: return hard_close();  // the peer is gone (or done draining)
       case corking_stream::read_status::error: return on_read_error(ec);
     }
     // After our close frame what the peer sends is read only to be discarded.
     if (phase_ == phase::open && !consume({buffer.data(), n}) && phase_ == phase::open) return;  // paused
-    // Plain TCP: a short read emptied the socket, so wait instead of reading again. (TLS
-    // returns at most a record per read: keep going until OpenSSL wants more.)
-    if (!stream_->is_tls() && n < buffer.size()) return wait_for(false);
+    // Plain TCP: a short read emptied the socket, so wait for the next event instead of
+    // reading again. (TLS returns at most a record per read: keep going until OpenSSL
+    // wants more.)
+    if (!stream_->is_tls() && n < buffer.size()) return;
   }
   asio::post(loop_.context(), [self = shared_from_this()] { self->read_ready(); });
 }
@@ -161,15 +174,13 @@ void ws_session::deliver_message(bool binary) {
   // on it) until the actor has caught up by half and posts the resume; nothing else
   // waits. (The rest of the current read is still delivered: at most one read buffer.)
   reading_paused_ = true;
-  paused_self_ = shared_from_this();
   server_.paused_reads.fetch_add(1, std::memory_order_relaxed);
 }
 
 void ws_session::resume_reading() {
   if (!reading_paused_ || phase_ != phase::open) return;
   reading_paused_ = false;
-  auto self = std::move(paused_self_);  // (a wait or a posted read holds us from here)
-  read_ready();
+  read_ready();  // (edge-triggered: what arrived meanwhile brought no event we acted on)
 }
 
 void ws_session::send_frame(shared_frame frame) {
@@ -219,14 +230,7 @@ void ws_session::flush() {
       if (phase_ == phase::closing) start_drain();
       break;
     case corking_stream::flush_result::blocked:
-      if (!waiting_writable_) {
-        waiting_writable_ = true;
-        stream_->socket().async_wait(asio::ip::tcp::socket::wait_write,
-                                     [self = shared_from_this()](boost::beast::error_code ec) {
-                                       self->waiting_writable_ = false;
-                                       if (!ec) self->mark_dirty();  // flushed at the end of this pass
-                                     });
-      }
+      waiting_writable_ = true;  // the ready_set says when (on_ready)
       break;
     case corking_stream::flush_result::error:
       hard_close();
@@ -239,11 +243,9 @@ void ws_session::start_drain() {
   // peer closes its side (or the close deadline passes).
   phase_ = phase::draining;
   stream_->send_close_notify();
-  boost::beast::error_code ec;
-  stream_->socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  auto self = std::move(paused_self_);
+  stream_->shutdown(false);
   reading_paused_ = false;
-  if (!waiting_readable_) read_ready();
+  read_ready();
 }
 
 void ws_session::on_read_error(boost::beast::error_code ec) {
@@ -256,14 +258,13 @@ void ws_session::on_read_error(boost::beast::error_code ec) {
 void ws_session::hard_close() {
   if (phase_ == phase::closed) return;
   phase_ = phase::closed;
-  boost::beast::error_code ec;
-  auto& sock = stream_->socket();
+  auto self = shared_from_this();  // (the ready_set may hold the last other reference)
+  loop_.ready().remove(ready_token_, stream_->native_handle());
   stream_->fail();
-  sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  sock.close(ec);
+  stream_->shutdown(true);
+  stream_->close();
   timer_.reset();
   notify_closed();
-  paused_self_.reset();  // (last: may release this session)
 }
 
 void ws_session::notify_closed() {

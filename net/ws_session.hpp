@@ -3,8 +3,9 @@
 // the 101 (or the refusal), reads frames with chorus's own frame reader out of its io
 // thread's shared read buffer, hands messages to the socket actor with inbound flow
 // control, answers pings, applies the slow-consumer policy to what the actors send, and
-// runs the close handshake. Beast is not involved after the HTTP request: an idle
-// connection holds its transport, a frame reader with empty buffers, and a timer.
+// runs the close handshake. Beast and asio's reactor are not involved after the HTTP
+// request: readiness comes from the io thread's ready_set, and an idle connection holds
+// its transport, a frame reader with empty buffers, and its registration.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -14,13 +15,14 @@
 #include "actors/log.hpp"
 #include "net/corking_stream.hpp"
 #include "net/io_loop.hpp"
+#include "net/ready_set.hpp"
 #include "net/server_context.hpp"
 #include "net/session_connection.hpp"
 #include "protocol/ws_frame_reader.hpp"
 
 namespace chorus::net_detail {
 
-class ws_session : public loop_client, public std::enable_shared_from_this<ws_session> {
+class ws_session : public loop_client, public ready_set::client, public std::enable_shared_from_this<ws_session> {
 public:
   /// Takes over the connection from the HTTP session (which counted it in `sessions`).
   ws_session(std::unique_ptr<corking_stream> stream, io_loop& loop, server_context& server, std::uint64_t conn_id,
@@ -36,6 +38,8 @@ public:
   void close_with(std::uint16_t code, std::string reason) override;
   void flush() override;
   void resume_reading() override;
+  // ready_set::client
+  void on_ready(bool readable, bool writable) override;
 
 private:
   // connecting: the app decides; open: frames flow; closing: our close frame is queued
@@ -47,7 +51,6 @@ private:
   void on_connect_decided(bool accepted, unsigned status, std::string handshake, std::string early);
   void start_deadline(std::chrono::milliseconds after, bool handshake);
   void read_ready();
-  void wait_for(bool writable);
   bool consume(std::string_view bytes);  // false: stop reading (closing or paused)
   void deliver_message(bool binary);
   void send_close(std::uint16_t code, std::string_view reason);
@@ -71,11 +74,11 @@ private:
   phase phase_ = phase::connecting;
   bool told_socket_ = false;
   bool counted_open_ = false;
+  std::uint64_t ready_token_ = 0;  // our registration in the io thread's ready_set (it keeps us alive)
   bool reading_paused_ = false;
-  bool waiting_readable_ = false;
+  bool read_wants_write_ = false;  // TLS: the read resumes once the socket is writable
   bool waiting_writable_ = false;
   bool warned_slow_ = false;  // the drop policy logs once per connection
-  std::shared_ptr<ws_session> paused_self_;  // no wait is pending while paused: keeps us alive
 };
 
 } // namespace chorus::net_detail

@@ -6,7 +6,7 @@
 // inside a fragmented message, non-minimal or 64-bit-overflowing lengths, messages over
 // the size cap (checked from the header, before the payload is read), text and close
 // reasons that are not UTF-8, and close frames with a 1-byte body or an invalid code
-// (docs/protocol.md, "WebSocket framing").
+// (docs/protocol.md, §1.1 "WebSocket framing").
 //
 // Between messages it holds nothing but a few header bytes: the payload of a message
 // being assembled is the only per-connection buffer, and it is released once taken.
