@@ -17,18 +17,14 @@
 
 namespace chorus::net_detail {
 
-class http_session : public loop_client, public std::enable_shared_from_this<http_session> {
+class http_session : public flushable, public std::enable_shared_from_this<http_session> {
 public:
   http_session(asio::ip::tcp::socket socket, io_loop& loop, server_context& server);
   ~http_session() override;
 
   void start();
 
-  // loop_client (only flush is used before an upgrade)
-  void send_frame(shared_frame) override {}
-  void close_with(std::uint16_t, std::string) override {}
-  void flush() override;
-  void resume_reading() override {}
+  void flush() override;  // a response is queued: write it, then close
 
 private:
   using request = boost::beast::http::request<boost::beast::http::empty_body>;

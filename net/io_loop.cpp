@@ -93,7 +93,7 @@ void loop_inbox::close() {
   // (destroyed outside the lock: a command may hold the last reference to a connection)
 }
 
-void io_loop::mark_dirty(const std::shared_ptr<loop_client>& client) {
+void io_loop::mark_dirty(const std::shared_ptr<flushable>& client) {
   if (!client->dirty) {
     client->dirty = true;
     dirty_.push_back(client);

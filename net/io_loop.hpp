@@ -21,15 +21,20 @@
 
 namespace chorus::net_detail {
 
-/// What the loop drives: a connection that queues frames and flushes when told.
-class loop_client {
+/// What the loop flushes at the end of a pass: a connection with queued bytes.
+class flushable {
 public:
-  virtual ~loop_client() = default;
+  virtual ~flushable() = default;
+  virtual void flush() = 0;
+  bool dirty = false;  // io-thread only
+};
+
+/// An open WebSocket connection as the loop drives it for the actors (through the inbox).
+class loop_client : public flushable {
+public:
   virtual void send_frame(shared_frame frame) = 0;
   virtual void close_with(std::uint16_t code, std::string reason) = 0;
-  virtual void flush() = 0;
   virtual void resume_reading() = 0;
-  bool dirty = false;  // io-thread only
 };
 
 class session_connection;
@@ -98,7 +103,7 @@ public:
   actor_runner* runner() const noexcept { return runner_.get(); }
 
   /// io-thread only: flush this client at the end of the current pass.
-  void mark_dirty(const std::shared_ptr<loop_client>& client);
+  void mark_dirty(const std::shared_ptr<flushable>& client);
 
   /// Where a pass's outbound counts are added (once per pass, not per frame).
   void set_counters(std::atomic<std::uint64_t>* frames, std::atomic<std::uint64_t>* bytes) noexcept {
@@ -129,8 +134,8 @@ private:
   std::shared_ptr<loop_inbox> inbox_;
   std::unique_ptr<actor_runner> runner_;
   std::vector<loop_inbox::command> applying_;
-  std::vector<std::shared_ptr<loop_client>> dirty_;
-  std::vector<std::shared_ptr<loop_client>> flushing_;
+  std::vector<std::shared_ptr<flushable>> dirty_;
+  std::vector<std::shared_ptr<flushable>> flushing_;
   std::unique_ptr<char[]> read_buffer_;
   std::unique_ptr<ready_set> ready_;  // (destroyed before ctx_: it holds open sessions)
   std::atomic<std::uint64_t>* frames_counter_ = nullptr;
