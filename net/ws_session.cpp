@@ -28,7 +28,8 @@ shared_frame control_frame(protocol::ws_opcode op, std::string_view payload) {
 
 ws_session::ws_session(std::unique_ptr<corking_stream> stream, io_loop& loop, server_context& server,
                        std::uint64_t conn_id, std::string peer)
-  : stream_(std::move(stream)), loop_(loop), server_(server), reader_(server.options.max_frame_bytes), conn_id_(conn_id), peer_(std::move(peer)) {}
+  : stream_(std::move(stream)), loop_(loop), server_(server), reader_(server.options.max_frame_bytes),
+    conn_id_(conn_id), peer_(std::move(peer)) {}
 
 ws_session::~ws_session() {
   if (conn_) conn_->detach();

@@ -18,7 +18,7 @@ if [ ! -f $build/build.ninja ]; then
     -DCHORUS_FUZZ_SANITIZERS="$sanitizers"
 fi
 cmake --build $build
-for target in ${FUZZ_TARGETS:-v1_text v2_text v2_binary upgrade_request}; do
+for target in ${FUZZ_TARGETS:-v1_text v2_text v2_binary upgrade_request ws_frame_reader}; do
   work=$build/corpus/$target
   mkdir -p "$work" $build/logs
   # Text frames up to the default frame cap (1 MiB): depth bombs need the room.

@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)negotiate_vsn((*params)["vsn"].get_ref<const std::string&>());
   (void)negotiate_vsn(parts[0]);
   if (auto offer = parse_subprotocols(parts[1])) (void)offer->answer();
+  (void)check_handshake(parts[2], parts[3]);
   static const std::vector<std::string> allowed{"https://app.example.com", "//*.trusted.org", "//localhost:3000"};
   (void)origin_allowed(parts[2], parts[3], origin_policy::same_host, allowed);
   (void)origin_allowed(parts[2], parts[3], origin_policy::allow_list, allowed);
