@@ -10,8 +10,12 @@ rm -rf "$work/install"
 cmake --install "$build" --prefix "$work/install" > /dev/null
 launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# A sanitized chorus (scripts/sanitize.sh) is only linkable into a sanitized app.
+sanitize=()
+grep -q "^CHORUS_SANITIZE:BOOL=ON" "$build/CMakeCache.txt" &&
+  sanitize=(-DCMAKE_CXX_FLAGS="-fsanitize=address,undefined" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined")
 for how in installed subproject; do
-  args=(-G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}")
+  args=(-G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" "${sanitize[@]}")
   if [ $how = installed ]; then args+=(-DCMAKE_PREFIX_PATH="$work/install"); else args+=(-DCHORUS_SOURCE_DIR="$root"); fi
   echo "== consumer app, chorus $how"
   cmake -S "$root/tests/consumer" -B "$work/$how" "${args[@]}" > "$work/$how.configure.log" || { cat "$work/$how.configure.log"; exit 1; }
