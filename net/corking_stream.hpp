@@ -109,6 +109,12 @@ public:
   }
   /// Marks the stream dead: later writes fail, queued bytes are dropped.
   void fail() noexcept;
+  /// Ends the connection now: fail(), both directions shut down, the descriptor closed.
+  void abort() noexcept {
+    fail();
+    shutdown(true);
+    close();
+  }
 
 private:
   flush_result flush_tls() noexcept;

@@ -147,9 +147,7 @@ void http_session::start_upgrade(const request& req) {
 
 void http_session::respond(unsigned status, std::string body, std::string_view content_type,
                            std::string_view extra_headers) {
-  auto frame = std::make_shared<outbound_frame>();
-  frame->bytes = http_response(status, body, content_type, extra_headers);
-  stream_->queue().push(std::move(frame));
+  stream_->queue().push(http_response(status, body, content_type, extra_headers));
   responded_ = true;
   if (!dirty) loop_.mark_dirty(shared_from_this());
 }
@@ -186,9 +184,7 @@ void http_session::flush() {
 void http_session::hard_close() {
   if (done_ || !stream_) return;
   done_ = true;
-  stream_->fail();
-  stream_->shutdown(true);
-  stream_->close();
+  stream_->abort();
   timer_.cancel();
 }
 

@@ -8,6 +8,12 @@ void output_queue::push(shared_frame frame) {
   chunks_.push_back({std::move(frame), 0});
 }
 
+void output_queue::push(std::string bytes) {
+  auto frame = std::make_shared<outbound_frame>();
+  frame->bytes = std::move(bytes);
+  push(std::move(frame));
+}
+
 std::size_t output_queue::gather(iovec* out, std::size_t max) const noexcept {
   std::size_t n = 0;
   for (auto it = chunks_.begin() + std::ptrdiff_t(head_); it != chunks_.end() && n < max; ++it, ++n) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <sys/uio.h>
@@ -22,6 +23,8 @@ public:
   output_queue& operator=(const output_queue&) = delete;
 
   void push(shared_frame frame);
+  /// Bytes of this connection only (an HTTP response, the 101): taken over, not shared.
+  void push(std::string bytes);
   bool empty() const noexcept { return head_ == chunks_.size(); }
   std::size_t bytes() const noexcept { return bytes_; }
   /// Fills up to `max` iovecs from the front; returns how many.

@@ -82,16 +82,12 @@ void ws_session::on_connect_decided(bool accepted, unsigned status, std::string 
     server_.http_refusals.fetch_add(1);
     server_.count(http_refusal::connect_refused);
     log(log_level::info, "HTTP " + std::to_string(status) + ": connect refused");
-    auto frame = std::make_shared<outbound_frame>();
-    frame->bytes = http_response(status, "", "text/plain");
-    stream_->queue().push(std::move(frame));
+    stream_->queue().push(http_response(status, "", "text/plain"));
     phase_ = phase::closing;
     start_deadline(server_.options.close_timeout, false);
     return mark_dirty();
   }
-  auto frame = std::make_shared<outbound_frame>();
-  frame->bytes = std::move(handshake);
-  stream_->queue().push(std::move(frame));
+  stream_->queue().push(std::move(handshake));
   mark_dirty();
   phase_ = phase::open;
   counted_open_ = true;
@@ -261,9 +257,7 @@ void ws_session::hard_close() {
   phase_ = phase::closed;
   auto self = shared_from_this();  // (the ready_set may hold the last other reference)
   loop_.ready().remove(ready_token_, stream_->native_handle());
-  stream_->fail();
-  stream_->shutdown(true);
-  stream_->close();
+  stream_->abort();
   timer_.reset();
   notify_closed();
 }
