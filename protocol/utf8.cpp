@@ -1,11 +1,22 @@
 #include "protocol/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace chorus::protocol {
 
 bool is_valid_utf8(std::string_view text) noexcept {
   auto p = reinterpret_cast<const unsigned char*>(text.data());
   auto end = p + text.size();
   while (p < end) {
+    // Eight ASCII bytes at a time: the common case in JSON text.
+    while (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      if (word & 0x8080808080808080ull) break;
+      p += 8;
+    }
+    if (p == end) break;
     unsigned char c = *p;
     if (c < 0x80) { ++p; continue; }
     int extra;

@@ -18,12 +18,12 @@ if [ ! -f $build/build.ninja ]; then
     -DCHORUS_FUZZ_SANITIZERS="$sanitizers"
 fi
 cmake --build $build
-for target in ${FUZZ_TARGETS:-v1_text v2_text v2_binary upgrade_request ws_frame_reader}; do
+for target in ${FUZZ_TARGETS:-v1_text v2_text v2_binary upgrade_request ws_frame_reader json_reader}; do
   work=$build/corpus/$target
   mkdir -p "$work" $build/logs
   # Text frames up to the default frame cap (1 MiB): depth bombs need the room.
   max_len=4096
-  case $target in v1_text|v2_text) max_len=1048576 ;; esac
+  case $target in v1_text|v2_text|json_reader) max_len=1048576 ;; esac
   args=(-max_len=$max_len -print_final_stats=1 "$@")
   [ "$seconds" != 0 ] && args+=(-max_total_time="$seconds")
   echo "== fuzz_$target ${args[*]}"
