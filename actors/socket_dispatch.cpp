@@ -189,14 +189,15 @@ void socket_actor_state::on_event(protocol::message& msg) {
     reply_error(msg, nullptr, "unmatched topic", refusal::unmatched_topic);
     return;
   }
-  json join_ref = it->second.join_ref;
-  if (!msg.join_ref.is_null() && msg.join_ref != join_ref) return;  // row 7: stale join_ref
+  const json& current = it->second.join_ref;
+  if (!msg.join_ref.is_null() && msg.join_ref != current) return;  // row 7: stale join_ref
   const event_handler* handler = find_handler(*it->second.def, msg.event);
   if (!handler || !handler->handler) {
-    reply_error(msg, join_ref, "unhandled event", refusal::unhandled_event);
+    reply_error(msg, current, "unhandled event", refusal::unhandled_event);
     return;
   }
-  socket sock{ctx, msg.topic, join_ref, msg.ref};
+  json join_ref = current;  // (the handler may end the channel entry)
+  socket sock{ctx, msg.topic, join_ref, std::move(msg.ref)};
   if (!run_channel_callback("event handler", sock, [&] { handler->handler(msg.body, sock); })) {
     ctx->stats->count(refusal::handler_crashed);
     if (find_channel(msg.topic, join_ref)) {

@@ -103,11 +103,17 @@ void io_loop::mark_dirty(const std::shared_ptr<flushable>& client) {
 void io_loop::run() {
   own_inbox = inbox_.get();
   while (!ctx_.stopped()) {
-    // Socket actors still waiting (budget used up), or commands this thread queued after
-    // the last apply: look at io without blocking.
-    if ((runner_ && runner_->has_work()) || inbox_->queued_by_own_thread()) ctx_.poll();
-    else ctx_.run_one();
-    ctx_.poll();
+    // Connections that became ready, socket actors still waiting (budget used up), or
+    // commands this thread queued after the last apply: look at the rest of io without
+    // blocking. Only an idle pass waits, and only then is asio told about the ready set.
+    bool busy = ready_->poll();
+    if (busy || (runner_ && runner_->has_work()) || inbox_->queued_by_own_thread()) {
+      ctx_.poll();
+    } else {
+      ready_->arm_for_wait();
+      ctx_.run_one();
+      ctx_.poll();
+    }
     if (runner_) runner_->run(actor_budget_per_pass);
     apply_inbox();
     flush_dirty();

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <system_error>
+#include <utility>
 
-#include <boost/asio/post.hpp>
 #include <sys/epoll.h>
 
 namespace chorus::net_detail {
@@ -17,11 +17,15 @@ int make_epoll() {
 constexpr int events_per_call = 256;
 } // namespace
 
-ready_set::ready_set(boost::asio::io_context& ctx) : set_(ctx, make_epoll()) { arm(); }
+ready_set::ready_set(boost::asio::io_context& ctx) : set_(ctx, make_epoll()) {}
 
-void ready_set::arm() {
+void ready_set::arm_for_wait() {
+  if (std::exchange(armed_, true)) return;
+  // (asio re-registers the descriptor for each wait, which also reports readiness that
+  // arrived between the last poll and now)
   set_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
-    if (!ec) dispatch();
+    armed_ = false;
+    if (!ec) poll();
   });
 }
 
@@ -56,7 +60,7 @@ void ready_set::remove(std::uint64_t token, int fd) noexcept {
   free_.push_back(index);
 }
 
-void ready_set::dispatch() {
+bool ready_set::poll() {
   epoll_event events[events_per_call];
   int n = ::epoll_wait(set_.native_handle(), events, events_per_call, 0);
   for (int i = 0; i < n; ++i) {
@@ -69,10 +73,8 @@ void ready_set::dispatch() {
     auto e = events[i].events;
     owner->on_ready(e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR), e & (EPOLLOUT | EPOLLHUP | EPOLLERR));
   }
-  // A full batch may have left more: take them in a later handler, after the rest of the
-  // thread's work; otherwise wait for the set to become readable again.
-  if (n == events_per_call) boost::asio::post(set_.get_executor(), [this] { dispatch(); });
-  else arm();
+  // (a full batch may have left more: the next pass takes them, after the thread's other work)
+  return n > 0;
 }
 
 } // namespace chorus::net_detail

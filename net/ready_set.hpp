@@ -3,8 +3,9 @@
 // own: each connection is registered once (edge-triggered, readable and writable) when it
 // opens and removed when it closes. Waiting for a connection's next message then costs no
 // system call — asio re-arms its epoll registration on every wait (an epoll_ctl per
-// message, 10% of the server's CPU in request/reply) — and only the set's own descriptor
-// is waited on through asio, once per wake-up for all connections that became ready.
+// message, 10% of the server's CPU in request/reply). The io loop polls the set itself once
+// per pass (one epoll_wait, no waiting) and asks asio to watch the set's own descriptor
+// only before it blocks, so a busy loop makes no asio wait at all.
 //
 // Edge-triggered contract: a client told `readable` reads until the socket is empty (a
 // short read on TCP, want-read from TLS) or arranges to come back on its own (a posted
@@ -38,9 +39,14 @@ public:
   void remove(std::uint64_t token, int fd) noexcept;
   std::size_t size() const noexcept { return slots_.size() - free_.size(); }
 
+  /// io thread, once per loop pass: tells the clients whose connections became ready since
+  /// the last call, without waiting. True if there were any (or more may be left).
+  bool poll();
+  /// io thread, before the loop blocks in asio: a connection becoming ready wakes it (and
+  /// is handed out by poll). Waits once per call at most; repeated calls are free.
+  void arm_for_wait();
+
 private:
-  void arm();
-  void dispatch();
 
   boost::asio::posix::stream_descriptor set_;  // owns the epoll descriptor
   struct slot {
@@ -49,6 +55,7 @@ private:
   };
   std::vector<slot> slots_;
   std::vector<std::uint32_t> free_;
+  bool armed_ = false;
 };
 
 } // namespace chorus::net_detail

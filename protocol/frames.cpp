@@ -11,7 +11,7 @@ namespace {
 
 encoded_frame with_room() {
   encoded_frame f;
-  f.buffer.reserve(128);
+  f.buffer.reserve(256);  // a typical reply or push in one allocation
   f.buffer.assign(frame_header_room, '\0');
   f.body_offset = frame_header_room;
   return f;
