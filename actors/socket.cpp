@@ -62,7 +62,9 @@ std::string socket::param(std::string_view name) const {
 
 json socket::query() const {
   auto ctx = ctx_.lock();
-  return ctx ? ctx->info.params : json::object();
+  if (!ctx) return json::object();
+  if (ctx->params_text.empty()) return ctx->info.params;  // (still connecting)
+  return json::parse(ctx->params_text);
 }
 
 std::string socket::auth_token() const {

@@ -32,10 +32,16 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   connected = true;
   {
     std::lock_guard<std::mutex> lock{ctx->mutex};
-    if (result.assigns().is_object()) ctx->assigns = result.assigns();
+    if (result.assigns().is_object() && !result.assigns().empty()) ctx->assigns = result.assigns();
   }
-  // Headers are for the connect callback; an idle connection should not carry them.
+  // Headers are for the connect callback; an idle connection should not carry them, nor
+  // its params as a tree (handles exist only from here on, so nothing reads them meanwhile).
   std::map<std::string, std::string>{}.swap(ctx->info.headers);
+  try {
+    ctx->params_text = ctx->info.params.dump();
+    json().swap(ctx->info.params);
+  } catch (const json::exception&) {  // not UTF-8 (an app-made connect_info): kept as is
+  }
   last_activity = last_report = tokens_at = self->clock().now();
   tokens = ctx->config->rate_limit_burst;
   ctx->stats->connections.fetch_add(1);

@@ -27,8 +27,13 @@ struct socket_context {
   detail::registry_actor registry;
   std::shared_ptr<runtime_stats> stats;  // shared: actors may outlive the runtime object
 
+  /// info.params once the connect callback has seen them, as compact JSON text: a kept
+  /// JSON object costs a tree node per member (~200 bytes for "vsn" and a token), and
+  /// only socket::query() reads them again.
+  std::string params_text;
+
   mutable std::mutex mutex;
-  json assigns = json::object();
+  json assigns;  // null until the first assign: an empty object is an allocation too
   std::set<std::string, std::less<>> joined;
 };
 
