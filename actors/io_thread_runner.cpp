@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t throughput_per_resume = 64;
 
 bool is_socket_actor(caf::resumable* job) noexcept {
-  return dynamic_cast<caf::stateful_actor<socket_actor_state>*>(job) != nullptr;
+  return dynamic_cast<socket_actor*>(job) != nullptr;
 }
 } // namespace
 

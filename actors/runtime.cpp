@@ -73,7 +73,7 @@ caf::actor runtime::open(connection_ptr conn, connect_info info, protocol::seria
   ctx->config = config_;
   ctx->registry = registry_;
   ctx->stats = stats_;
-  auto actor = sys_.spawn(socket_actor, std::move(ctx), supervisor_, std::move(done));
+  auto actor = sys_.spawn<socket_actor>(std::move(ctx), supervisor_, std::move(done));
   caf::anon_send(actor, detail::start_socket{});
   return actor;
 }

@@ -150,8 +150,14 @@ bool socket_actor_state::run_app_callback(const char* what, F&& fn) {
   return ok;
 }
 
-caf::behavior socket_actor(caf::stateful_actor<socket_actor_state>* self,
-                           std::shared_ptr<detail::socket_context> ctx, detail::supervisor_actor supervisor,
-                           connected_callback on_connected);
+/// A connection's actor. All socket actors share one behaviour (see make_behavior).
+class socket_actor final : public caf::stateful_actor<socket_actor_state> {
+public:
+  socket_actor(caf::actor_config& cfg, std::shared_ptr<detail::socket_context> ctx,
+               detail::supervisor_actor supervisor, connected_callback on_connected);
+
+  caf::behavior make_behavior() override;
+  resume_result resume(caf::execution_unit* unit, std::size_t max_throughput) override;
+};
 
 } // namespace chorus
