@@ -27,7 +27,7 @@ void socket_actor_state::finish_connect(const connect_result& result) {
     ctx->stats->count(refusal::connect_refused);
     log(log_level::info, "connect refused (" + std::to_string(result.http_status()) + ")");
     open = false;
-    on_connected(false, result.http_status());
+    std::exchange(on_connected, nullptr)(false, result.http_status());
     self->quit();
     return;
   }
@@ -50,7 +50,8 @@ void socket_actor_state::finish_connect(const connect_result& result) {
   ctx->stats->connections_total.fetch_add(1);
   socket_id = result.id();
   self->send(supervisor, register_socket{caf::actor{self}, result.id()});
-  on_connected(true, 0);
+  // Called once, then released: it carries the 101 response (~0.3 KB with its closure).
+  std::exchange(on_connected, nullptr)(true, 0);
 }
 
 void socket_actor_state::on_frame(inbound_frame& frame) {
