@@ -50,6 +50,9 @@ describe("undecodable frames close with 1007 and a reason", () => {
     ["a V2 array of 4 elements", '["1","2","room:bad","x"]', "V2 message must have 5 elements"],
     ["a non-string topic", '["1","2",7,"x",{}]', "topic must be a string"],
     ["a JSON object on a V2 connection", '{"topic":"room:bad"}', "V2 message must be a JSON array"],
+    // nlohmann/json stops at a NUL and would take this frame; chorus's reader refuses it
+    ["a NUL byte after a complete message", '["1","2","room:bad","x",{}]\u0000junk', "text frame is not valid JSON"],
+    ["a number past a double's range", '["1","2","room:bad","x",{"n":1e400}]', "text frame is not valid JSON"],
   ];
   for (const [name, frame, reason] of rows) {
     it(name, async () => {
