@@ -47,7 +47,6 @@ public:
   void arm_for_wait();
 
 private:
-
   boost::asio::posix::stream_descriptor set_;  // owns the epoll descriptor
   struct slot {
     std::shared_ptr<client> owner;

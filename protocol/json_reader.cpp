@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <locale.h>
+#include <stdlib.h>
+
 namespace chorus::protocol::detail {
 
 namespace {
@@ -251,7 +254,10 @@ bool json_cursor::number(json& out) {
       }
     }
   }
-  double v = std::strtod(token.c_str(), &stop);
+  // In the "C" locale whatever the app set (strtod would stop at the '.' under a locale
+  // with a decimal comma).
+  static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", locale_t{});
+  double v = strtod_l(token.c_str(), &stop, c_locale);
   if (!std::isfinite(v)) return false;  // nlohmann refuses a number that overflows a double
   out = v;
   return true;
