@@ -103,20 +103,19 @@ void io_loop::mark_dirty(const std::shared_ptr<flushable>& client) {
 void io_loop::run() {
   own_inbox = inbox_.get();
   while (!ctx_.stopped()) {
-    // Connections that became ready, socket actors still waiting (budget used up), or
-    // commands this thread queued after the last apply: look at the rest of io without
-    // blocking. Only an idle pass waits, and only then is asio told about the ready set.
-    bool busy = ready_->poll();
-    if (busy || (runner_ && runner_->has_work()) || inbox_->queued_by_own_thread()) {
-      ctx_.poll();
-    } else {
-      ready_->arm_for_wait();
-      ctx_.run_one();
-      ctx_.poll();
-    }
+    bool reading = ready_->poll();
+    ctx_.poll();
     if (runner_) runner_->run(actor_budget_per_pass);
     apply_inbox();
     flush_dirty();
+    // Wait only when nothing is known to be pending: no connection was read in this pass
+    // (under load its next request is likely already there), no socket actor is still
+    // waiting (budget used up), nothing was queued by this thread after the apply. Only
+    // then is asio told about the ready set (which also reports readiness that arrived
+    // meanwhile).
+    if (reading || (runner_ && runner_->has_work()) || inbox_->queued_by_own_thread()) continue;
+    ready_->arm_for_wait();
+    ctx_.run_one();
   }
   if (runner_) runner_->hand_over();
   own_inbox = nullptr;

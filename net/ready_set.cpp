@@ -63,6 +63,7 @@ void ready_set::remove(std::uint64_t token, int fd) noexcept {
 bool ready_set::poll() {
   epoll_event events[events_per_call];
   int n = ::epoll_wait(set_.native_handle(), events, events_per_call, 0);
+  bool readable = false;
   for (int i = 0; i < n; ++i) {
     auto token = events[i].data.u64;
     auto index = static_cast<std::uint32_t>(token);
@@ -71,10 +72,12 @@ bool ready_set::poll() {
     if (index >= slots_.size() || slots_[index].generation != token >> 32 || !slots_[index].owner) continue;
     auto owner = slots_[index].owner;
     auto e = events[i].events;
-    owner->on_ready(e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR), e & (EPOLLOUT | EPOLLHUP | EPOLLERR));
+    bool in = e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+    readable = readable || in;
+    owner->on_ready(in, e & (EPOLLOUT | EPOLLHUP | EPOLLERR));
   }
   // (a full batch may have left more: the next pass takes them, after the thread's other work)
-  return n > 0;
+  return readable || n == events_per_call;
 }
 
 } // namespace chorus::net_detail

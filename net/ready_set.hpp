@@ -5,7 +5,7 @@
 // system call — asio re-arms its epoll registration on every wait (an epoll_ctl per
 // message, 10% of the server's CPU in request/reply). The io loop polls the set itself once
 // per pass (one epoll_wait, no waiting) and asks asio to watch the set's own descriptor
-// only before it blocks, so a busy loop makes no asio wait at all.
+// only before it blocks, so a loop kept busy by reads makes no asio wait at all.
 //
 // Edge-triggered contract: a client told `readable` reads until the socket is empty (a
 // short read on TCP, want-read from TLS) or arranges to come back on its own (a posted
@@ -40,7 +40,10 @@ public:
   std::size_t size() const noexcept { return slots_.size() - free_.size(); }
 
   /// io thread, once per loop pass: tells the clients whose connections became ready since
-  /// the last call, without waiting. True if there were any (or more may be left).
+  /// the last call, without waiting. True if one became readable (more requests are likely
+  /// on their way) or more events may be left; writable alone does not count — under
+  /// fan-out every acknowledged write brings one, and a loop that kept polling for those
+  /// would take the core from the actors that produce the broadcasts.
   bool poll();
   /// io thread, before the loop blocks in asio: a connection becoming ready wakes it (and
   /// is handed out by poll). Waits once per call at most; repeated calls are free.
