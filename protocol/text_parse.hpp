@@ -21,7 +21,8 @@ result<json> parse_json(std::string_view text, std::size_t max_depth = default_m
 namespace detail {
 
 /// UTF-8 check then an exception-free JSON parse that stops at the first level past
-/// `max_depth` (the parser itself never recurses); the first step of both text decoders.
+/// `max_depth` (the reader never recurses): V1's first step, and V2's for any message that
+/// is not of the common shape decode_v2 reads directly.
 result<json> parse_text_frame(std::string_view text, std::size_t max_depth);
 
 } // namespace detail
